@@ -1,0 +1,1 @@
+"""HTTP API, CLI and authentication: turns requests into application calls and back."""

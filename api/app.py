@@ -1,0 +1,47 @@
+"""The FastAPI app factory: nothing happens at import time; resources live in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api.guards import Gatekeeper
+from api.problems import install_problem_handlers
+from api.routes import contract_actions, contracts, health
+from api.settings import Settings
+from api.storage import open_application
+from api.users import UserDirectory
+
+
+def create_app(settings: Settings | None = None, directory: UserDirectory | None = None) -> FastAPI:
+    """Build the service; `settings` default to the environment, users to its users file."""
+    settings = settings or Settings.from_env()
+    directory = directory or UserDirectory.load(settings.users_file)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        application = open_application(settings)
+        app.state.application = application
+        app.state.directory = directory
+        try:
+            yield
+        finally:
+            application.close()
+
+    app = FastAPI(
+        title="contractflow",
+        summary="Event-sourced contract lifecycle: draft → review → signed → executing → "
+        "accepted → paid.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    api = APIRouter(prefix="/api")
+    api.include_router(health.router)
+    api.include_router(contracts.router)
+    api.include_router(contract_actions.router)
+    app.include_router(api)
+    install_problem_handlers(app)
+    app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,139 @@
+"""Demo users and realistic demo contracts in every state, so a newcomer sees a working system.
+
+Dates are back-dated over the last months so that, once reports exist, statements and
+aging have history to show. Seeding is deterministic (a fixed random seed).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from api.progress import progress
+from api.users import add_user
+from domain.actors import Actor
+from domain.contract_states import (
+    ACCEPTED,
+    DRAFT,
+    EXECUTING,
+    PAID,
+    REVIEW,
+    SIGNED,
+    TERMINATED,
+)
+from domain.service import ContractFlow
+from domain.terms import advance_due
+
+DEMO_USERS: dict[str, tuple[str, list[str]]] = {
+    "li.lei": ("李雷", ["sales"]),
+    "han.meimei": ("韩梅梅", ["sales"]),
+    "wang.fang": ("王芳", ["contract_specialist"]),
+    "zhao.qiang": ("赵强", ["finance"]),
+    "chen.jing": ("陈静", ["manager"]),
+    "liu.yang": ("刘洋", ["director"]),
+    "sun.li": ("孙丽", ["customer_service"]),
+    "zhou.shen": ("周审", ["auditor"]),
+}
+CUSTOMERS = [
+    ("CUST-001", "华东机械有限公司", "A"),
+    ("CUST-002", "南方电力设备厂", "B"),
+    ("CUST-003", "北京智远科技", "A"),
+    ("CUST-004", "成都天府建材", "C"),
+    ("CUST-005", "青岛海港物流", "B"),
+    ("CUST-006", "武汉光谷电子", "A"),
+]
+PRODUCTS = ["离心泵机组", "变频控制柜", "输送带系统", "工业传感器", "液压站", "配电箱"]
+# Where each demo contract stops: every state, weighted towards the busy middle.
+TARGETS = [DRAFT] * 3 + [REVIEW] * 4 + [SIGNED] * 3 + [EXECUTING] * 8 + [ACCEPTED] * 4
+TARGETS += [PAID] * 6 + [TERMINATED] * 2
+
+
+def create_demo_users(path: Path) -> dict[str, str]:
+    """(Re)issue a token for every demo user; returns id → token, to print once."""
+    return {
+        user_id: add_user(path, user_id, name, roles)
+        for user_id, (name, roles) in DEMO_USERS.items()
+    }
+
+
+def _actor(user_id: str) -> Actor:
+    return Actor(user_id, frozenset(DEMO_USERS[user_id][1]))
+
+
+def seed_demo_data(app: ContractFlow) -> int:
+    """Create the demo contracts; returns how many. Skips when any contract exists."""
+    if next(app.contracts(_actor("wang.fang")), None) is not None:
+        return 0
+    rng = random.Random(2026)  # noqa: S311 - deterministic demo data, not security
+    for index, target in progress(enumerate(TARGETS), len(TARGETS), "seeding demo contracts"):
+        _walk(app, rng, index, target)
+    return len(TARGETS)
+
+
+def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> None:
+    """Advance one contract through the lifecycle, stopping at `target`."""
+    owner = _actor("li.lei" if index % 2 == 0 else "han.meimei")
+    specialist, finance = _actor("wang.fang"), _actor("zhao.qiang")
+    customer_id, customer_name, credit = CUSTOMERS[index % len(CUSTOMERS)]
+    amount = Decimal(rng.choice([48_000, 120_000, 260_000, 580_000, 1_350_000]))
+    contract = app.create_contract(
+        owner,
+        {
+            "title": f"{PRODUCTS[index % len(PRODUCTS)]}采购合同",
+            "customer": {"id": customer_id, "name": customer_name, "credit_class": credit},
+            "amount": amount,
+            "payment_terms": {"advance_percent": rng.choice([0, 10, 30]), "due_days": 30},
+        },
+    )
+    cid = contract.id
+    day = _Calendar(app.today() - timedelta(days=200 - index * 5), app.today())
+    if target == DRAFT:
+        return
+    app.submit_contract(owner, cid, None)
+    if target == TERMINATED:
+        app.terminate_contract(_actor("chen.jing"), cid, "客户取消采购计划", None)
+        return
+    if target == REVIEW:
+        app.approve_contract(specialist, cid, "contract_review", "条款已审", None)
+        return
+    for step in app.get_contract(owner, cid).required_approvals:
+        app.approve_contract(_actor(DECIDERS[step]), cid, step, "同意", None)
+    app.sign_contract(specialist, cid, day.after(3), None)
+    advance = advance_due(amount, app.get_contract(owner, cid).payment_terms["advance_percent"])
+    if advance:
+        app.pay(finance, cid, advance, day.after(4), "ADV-1", None)
+    if target == SIGNED:
+        return
+    first_batch = (amount * Decimal("0.6")).quantize(Decimal("0.01"))
+    app.start_contract(specialist, cid, day.after(5), None)
+    app.ship(specialist, cid, first_batch, day.after(15), "首批", None)
+    if target == EXECUTING:
+        return
+    app.ship(specialist, cid, amount - first_batch, day.after(20), "尾批", None)
+    app.invoice(finance, cid, amount, f"INV-{index:04d}", day.after(2), None)
+    app.accept_contract(specialist, cid, day.after(10), "验收合格", None)
+    if target == ACCEPTED:
+        return
+    app.pay(finance, cid, amount - advance, day.after(25), "FINAL-1", None)
+
+
+DECIDERS = {
+    "contract_review": "wang.fang",
+    "manager_approval": "chen.jing",
+    "finance_review": "zhao.qiang",
+    "director_approval": "liu.yang",
+}
+
+
+class _Calendar:
+    """Business dates moving forward from a start, never past today."""
+
+    def __init__(self, start: date, today: date) -> None:
+        self.day = start
+        self.today = today
+
+    def after(self, days: int) -> date:
+        self.day = min(self.day + timedelta(days=days), self.today)
+        return self.day

@@ -1,0 +1,56 @@
+"""What routes receive: the application, the authenticated actor, the `If-Match` version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request, Security
+from fastapi.security import HTTPBearer
+
+from api.users import User, UserDirectory
+from domain.actors import Actor
+from domain.errors import NotFoundError, VersionMismatchError
+from domain.service import ContractFlow
+
+# Documents the scheme in OpenAPI; the Gatekeeper middleware has already checked the token.
+_bearer = HTTPBearer(auto_error=False, description="a token from the users file")
+
+
+def _application(request: Request) -> ContractFlow:
+    return request.app.state.application
+
+
+def _directory(request: Request) -> UserDirectory:
+    return request.app.state.directory
+
+
+def _actor(request: Request, _: Annotated[object, Security(_bearer)] = None) -> Actor:
+    user: User = request.scope["state"]["user"]
+    return user.actor
+
+
+def _expected_version(
+    if_match: Annotated[str | None, Header(description='"<version>" from the ETag')] = None,
+) -> int | None:
+    """`If-Match: "3"` (or W/"3", or 3); `*` matches any version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise VersionMismatchError(f"If-Match {if_match!r} names no version of this resource")
+    return int(text)
+
+
+def parse_id(value: str) -> UUID:
+    """A malformed id is simply an unknown one: 404, like any other."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise NotFoundError(f"no resource {value!r}") from None
+
+
+Application = Annotated[ContractFlow, Depends(_application)]
+Directory = Annotated[UserDirectory, Depends(_directory)]
+CurrentActor = Annotated[Actor, Depends(_actor)]
+ExpectedVersion = Annotated[int | None, Depends(_expected_version)]

@@ -1,0 +1,90 @@
+"""Aggregates and events → the JSON shapes of SPEC §8 (money as two-decimal strings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+
+from domain.contract import Contract
+from domain.money import format_money
+
+EVENT_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+)
+
+
+def contract_body(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": str(contract.id),
+        "number": contract.number,
+        "title": contract.title,
+        "customer": contract.customer,
+        "owner": contract.owner,
+        "amount": format_money(contract.amount),
+        "currency": contract.currency,
+        "payment_terms": contract.payment_terms,
+        "delivery_due": contract.delivery_due,
+        "lines": [
+            {
+                "description": line["description"],
+                "quantity": str(line["quantity"]),
+                "unit_price": format_money(line["unit_price"]),
+            }
+            for line in contract.lines
+        ],
+        "state": contract.state,
+        "version": contract.version,
+        "required_approvals": contract.required_approvals,
+        "approvals": contract.approvals,
+        "allowed_actions": contract.allowed_actions,
+        "totals": {
+            name: format_money(getattr(contract, name))
+            for name in ("shipped", "invoiced", "collected", "receivable", "remaining")
+        },
+        "signed_on": contract.signed_on,
+        "accepted_on": contract.accepted_on,
+        "open_complaints": 0,  # complaints are not recorded yet (SPEC §3 lands later)
+        "created_by": contract.created_by,
+        "created_at": contract.created_on,
+        "updated_at": contract.modified_on,
+    }
+
+
+def history_body(aggregate_id: UUID, events: Iterable[DomainEventProtocol[UUID]]) -> dict[str, Any]:
+    return {
+        "id": str(aggregate_id),
+        "events": [
+            {
+                "version": event.originator_version,
+                "type": type(event).__name__,
+                "recorded_at": event.timestamp,
+                "actor": getattr(event, "actor", None),
+                "data": {
+                    key: plain(value)
+                    for key, value in vars(event).items()
+                    if key not in EVENT_ENVELOPE
+                },
+            }
+            for event in events
+        ],
+    }
+
+
+def plain(value: Any) -> Any:
+    """Event data as JSON: money keeps its exact decimal text, dates their ISO form."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value

@@ -1,0 +1,112 @@
+"""Every refusal as RFC 9457 problem details with a `code`, mapped in this one place."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain import errors
+
+MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = "1"
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.InvalidInputError: 422,
+    errors.NotFoundError: 404,
+    errors.ForbiddenError: 403,
+    errors.ConflictError: 409,
+    errors.VersionMismatchError: 412,
+    errors.BusyError: 503,
+}
+CODE_BY_STATUS = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "invalid_input",
+    503: "busy",
+}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the stable machine-readable `code` of SPEC §8."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+def problem(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"/problems/{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def status_of(error: errors.DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    raise LookupError(f"no status for {type(error).__name__}")  # a programming error
+
+
+def _domain_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, errors.DomainError)
+    return problem(status_of(error), error.code, error.detail, **error.extra)
+
+
+def _validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [{"loc": list(item["loc"]), "msg": item["msg"]} for item in error.errors()]
+    detail = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
+    return problem(422, "invalid_input", detail, errors=problems)
+
+
+def _http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = CODE_BY_STATUS.get(error.status_code, "http_error")
+    return problem(error.status_code, code, str(error.detail))
+
+
+def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+    """A lock or pool timeout: the client may retry shortly."""
+    return problem(503, "busy", f"the store is busy or unreachable: {type(error).__name__}")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(errors.DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _store_unavailable)
+    app.add_exception_handler(InterfaceError, _store_unavailable)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI documentation of the problem responses a route may give."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {MEDIA_TYPE: {}},
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }

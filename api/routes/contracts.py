@@ -1,0 +1,120 @@
+"""Contract routes (SPEC §8): create, read with time travel, revise, the actions, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from api import schemas
+from api.dependencies import Application, CurrentActor, Directory, ExpectedVersion, parse_id
+from api.presenters import contract_body, history_body
+from api.problems import problem_responses
+from domain.contract import Contract
+from domain.errors import InvalidInputError
+
+router = APIRouter(
+    prefix="/contracts",
+    tags=["contracts"],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+)
+ContractId = Annotated[str, "the contract's id"]
+
+
+def respond(response: Response, contract: Contract) -> dict[str, Any]:
+    """Every contract response carries its version as the ETag."""
+    response.headers["ETag"] = f'"{contract.version}"'
+    return contract_body(contract)
+
+
+@router.post("", status_code=201, response_model=schemas.ContractOut)
+def create_contract(
+    body: schemas.ContractCreate,
+    app: Application,
+    actor: CurrentActor,
+    users: Directory,
+    response: Response,
+) -> dict[str, Any]:
+    """Draft a contract. Sales own what they draft; a contract specialist may name the owner."""
+    if body.owner is not None and body.owner not in users.users:
+        raise InvalidInputError(f"owner {body.owner!r} is not a known user")
+    contract = app.create_contract(actor, body.terms(), owner=body.owner, number=body.number)
+    response.headers["Location"] = f"/api/contracts/{contract.id}"
+    return respond(response, contract)
+
+
+@router.get("", response_model=schemas.ContractList)
+def list_contracts(
+    app: Application,
+    actor: CurrentActor,
+    state: schemas.State | None = None,
+    customer_id: str | None = None,
+    owner: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The contract ledger (合同台账), oldest first: filter by state, customer, owner, text."""
+    needle = q.casefold() if q else None
+    matches = [
+        contract
+        for contract in app.contracts(actor)
+        if (state is None or contract.state == state)
+        and (customer_id is None or contract.customer["id"] == customer_id)
+        and (owner is None or contract.owner == owner)
+        and (needle is None or needle in _searchable(contract))
+    ]
+    return {
+        "items": [contract_body(c) for c in matches[offset : offset + limit]],
+        "total": len(matches),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _searchable(contract: Contract) -> str:
+    return " ".join(
+        (contract.number, contract.title, contract.customer["id"], contract.customer["name"])
+    ).casefold()
+
+
+@router.get("/{contract_id}", response_model=schemas.ContractOut)
+def get_contract(
+    contract_id: ContractId,
+    app: Application,
+    actor: CurrentActor,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
+    if version is not None and as_of is not None:
+        raise InvalidInputError("give version or as_of, not both")
+    if as_of is not None and as_of.tzinfo is None:
+        raise InvalidInputError("as_of needs a UTC offset, e.g. 2026-01-31T12:00:00+08:00")
+    contract = app.get_contract(actor, parse_id(contract_id), version=version, as_of=as_of)
+    return respond(response, contract)
+
+
+@router.get("/{contract_id}/history", response_model=schemas.History)
+def contract_history(
+    contract_id: ContractId, app: Application, actor: CurrentActor
+) -> dict[str, Any]:
+    """Every event of the contract in order, with its recording time and actor."""
+    uuid = parse_id(contract_id)
+    return history_body(uuid, app.contract_history(actor, uuid))
+
+
+@router.patch("/{contract_id}", response_model=schemas.ContractOut)
+def revise_contract(
+    contract_id: ContractId,
+    body: schemas.ContractRevise,
+    app: Application,
+    actor: CurrentActor,
+    expected: ExpectedVersion,
+    response: Response,
+) -> dict[str, Any]:
+    """Revise a draft: only the fields sent change."""
+    contract = app.revise_contract(actor, parse_id(contract_id), body.changes(), expected)
+    return respond(response, contract)

@@ -1,0 +1,260 @@
+"""Request and response bodies of SPEC §8. Unknown fields are refused; money is Decimal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from domain.contract_states import ALL as CONTRACT_STATES
+from domain.errors import InvalidInputError
+from domain.money import parse_money
+from domain.routing import STEP_ROLES
+
+
+def _money(value: object) -> Decimal:
+    try:
+        return parse_money(value)
+    except InvalidInputError as error:
+        raise ValueError(error.detail) from None
+
+
+def _quantity(value: object) -> Decimal:
+    """Quantities are positive decimals with up to six places, sent like money."""
+    try:
+        quantity = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+    except ArithmeticError:
+        quantity = None
+    if quantity is None or not quantity.is_finite() or quantity <= 0 or quantity >= 10**9:
+        raise ValueError(f"quantity must be a positive decimal below 10^9: {value!r}")
+    if quantity.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise ValueError("quantity has at most six decimals")
+    return quantity
+
+
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1e12},
+            ],
+            "description": "positive, at most two decimals, below 10^12",
+        }
+    ),
+]
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(_quantity),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number", "exclusiveMinimum": 0}]}),
+]
+Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1200000.00"])]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@/-]{0,63}$")]
+BusinessDate = Annotated[date, Field(strict=True)]
+Step = Literal["contract_review", "manager_approval", "finance_review", "director_approval"]
+State = Literal["draft", "review", "signed", "executing", "accepted", "paid", "terminated"]
+assert set(Step.__args__) == set(STEP_ROLES)  # type: ignore[attr-defined]
+assert set(State.__args__) == set(CONTRACT_STATES)  # type: ignore[attr-defined]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Customer(Body):
+    id: Identifier
+    name: Name
+    credit_class: Literal["A", "B", "C"] | None = None
+
+
+class PaymentTerms(Body):
+    advance_percent: Annotated[int, Field(strict=True, ge=0, le=100)]
+    due_days: Annotated[int, Field(strict=True, ge=0, le=365)] = 30
+
+
+class Line(Body):
+    description: Text
+    quantity: Quantity
+    unit_price: MoneyIn
+
+
+class ContractCreate(Body):
+    title: Name
+    customer: Customer
+    owner: Identifier | None = None
+    amount: MoneyIn
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    payment_terms: PaymentTerms
+    delivery_due: BusinessDate | None = None
+    number: Identifier | None = None
+    lines: list[Line] | None = Field(default=None, max_length=1000)
+
+    def terms(self) -> dict[str, Any]:
+        terms = self.model_dump(exclude={"owner", "number"})
+        terms["lines"] = terms["lines"] or []
+        return terms
+
+
+class ContractRevise(Body):
+    """Only the fields sent change; `owner` and `number` are fixed at creation."""
+
+    title: Name = None  # type: ignore[assignment] - omitted means unchanged; null is refused
+    customer: Customer = None  # type: ignore[assignment]
+    amount: MoneyIn = None  # type: ignore[assignment]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = None  # type: ignore[assignment]
+    payment_terms: PaymentTerms = None  # type: ignore[assignment]
+    delivery_due: BusinessDate | None = None
+    lines: list[Line] | None = Field(default=None, max_length=1000)
+
+    def changes(self) -> dict[str, Any]:
+        changes = self.model_dump(exclude_unset=True)
+        if "lines" in changes and changes["lines"] is None:
+            changes["lines"] = []
+        return changes
+
+
+class Submit(Body):
+    pass
+
+
+class Approve(Body):
+    step: Step
+    comment: Text | None = None
+
+
+class Reject(Body):
+    step: Step
+    reason: Text
+
+
+class Sign(Body):
+    signed_on: BusinessDate | None = None
+
+
+class Start(Body):
+    started_on: BusinessDate | None = None
+
+
+class Ship(Body):
+    amount: MoneyIn
+    shipped_on: BusinessDate | None = None
+    note: Text | None = None
+
+
+class Invoice(Body):
+    amount: MoneyIn
+    invoice_no: Identifier
+    issued_on: BusinessDate | None = None
+
+
+class Pay(Body):
+    amount: MoneyIn
+    received_on: BusinessDate | None = None
+    reference: Identifier
+
+
+class Refund(Body):
+    amount: MoneyIn
+    refunded_on: BusinessDate | None = None
+    reason: Text
+
+
+class Accept(Body):
+    accepted_on: BusinessDate | None = None
+    note: Text | None = None
+
+
+class Terminate(Body):
+    reason: Text
+
+
+# Responses.
+
+
+class Approval(BaseModel):
+    step: Step
+    by: str
+    at: datetime
+
+
+class Totals(BaseModel):
+    shipped: Money
+    invoiced: Money
+    collected: Money
+    receivable: Money
+    remaining: Money
+
+
+class LineOut(BaseModel):
+    description: str
+    quantity: str
+    unit_price: Money
+
+
+class CustomerOut(BaseModel):
+    id: str
+    name: str
+    credit_class: Literal["A", "B", "C"] | None = None
+
+
+class PaymentTermsOut(BaseModel):
+    advance_percent: int
+    due_days: int
+
+
+class ContractOut(BaseModel):
+    id: str
+    number: str
+    title: str
+    customer: CustomerOut
+    owner: str
+    amount: Money
+    currency: str
+    payment_terms: PaymentTermsOut
+    delivery_due: date | None
+    lines: list[LineOut]
+    state: State
+    version: int
+    required_approvals: list[Step]
+    approvals: list[Approval]
+    allowed_actions: list[str]
+    totals: Totals
+    signed_on: date | None
+    accepted_on: date | None
+    open_complaints: int
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContractList(BaseModel):
+    items: list[ContractOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class HistoryEvent(BaseModel):
+    version: int
+    type: str
+    recorded_at: datetime
+    actor: str | None
+    data: dict[str, Any]
+
+
+class History(BaseModel):
+    id: str
+    events: list[HistoryEvent]

@@ -1,0 +1,50 @@
+"""Configuration from the environment (SPEC §9), read once when the app or CLI starts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from domain.routing import ApprovalRouting
+
+DEFAULT_DATABASE_URL = "sqlite:///./contractflow.db"
+DEFAULT_USERS_FILE = "./contractflow-users.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    users_file: Path = Path(DEFAULT_USERS_FILE)
+    timezone: str = "Asia/Shanghai"
+    routing: ApprovalRouting = field(default_factory=ApprovalRouting)
+    db_timeout_seconds: int = 5
+    max_body_bytes: int = 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """`CONTRACTFLOW_*` variables; anything unset keeps its documented default."""
+        defaults = cls()
+        routing = ApprovalRouting(
+            finance_review_from=Decimal(
+                environ.get(
+                    "CONTRACTFLOW_FINANCE_REVIEW_FROM", defaults.routing.finance_review_from
+                )
+            ),
+            director_approval_from=Decimal(
+                environ.get(
+                    "CONTRACTFLOW_DIRECTOR_APPROVAL_FROM", defaults.routing.director_approval_from
+                )
+            ),
+        )
+        return cls(
+            database_url=environ.get("CONTRACTFLOW_DATABASE_URL", defaults.database_url),
+            users_file=Path(environ.get("CONTRACTFLOW_USERS", DEFAULT_USERS_FILE)),
+            timezone=environ.get("CONTRACTFLOW_TIMEZONE", defaults.timezone),
+            routing=routing,
+            db_timeout_seconds=int(
+                environ.get("CONTRACTFLOW_DB_TIMEOUT", defaults.db_timeout_seconds)
+            ),
+        )

@@ -1,0 +1,65 @@
+"""`CONTRACTFLOW_DATABASE_URL` → the eventsourcing library's persistence settings."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from api.settings import Settings
+from domain.service import ContractFlow
+
+
+class DatabaseUrlError(ValueError):
+    """The URL names no store contractflow knows."""
+
+
+def library_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
+    """`memory:`, `sqlite:///path.db` or `postgresql://user:pass@host:port/db[?schema=s]`."""
+    if database_url == "memory:":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if database_url.startswith("sqlite:///"):
+        path = database_url.removeprefix("sqlite:///")
+        if not path:
+            raise DatabaseUrlError("sqlite URL needs a path: sqlite:///./contractflow.db")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": str(timeout_seconds),
+        }
+    parts = urlsplit(database_url)
+    if parts.scheme in ("postgresql", "postgres"):
+        return _postgres_env(database_url, timeout_seconds)
+    raise DatabaseUrlError(
+        f"unsupported database URL {database_url!r}: use memory:, sqlite:///… or postgresql://…"
+    )
+
+
+def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
+    parts = urlsplit(database_url)
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        # `?host=/socket/dir` reaches a server over its Unix socket.
+        "POSTGRES_HOST": query.get("host") or parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or query.get("port") or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        # Bounded waits: a starved pool or a held lock becomes 503, never a hang.
+        "POSTGRES_CONNECT_TIMEOUT": str(timeout_seconds),
+        "POSTGRES_LOCK_TIMEOUT": str(timeout_seconds),
+        "POSTGRES_POOL_SIZE": query.get("pool_size", "10"),
+        "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", "10"),
+        "POSTGRES_PRE_PING": "y",
+    }
+    if "schema" in query:
+        env["POSTGRES_SCHEMA"] = query["schema"]
+    return env
+
+
+def open_application(settings: Settings) -> ContractFlow:
+    """The one application instance a process uses, on the configured store."""
+    return ContractFlow(
+        library_env(settings.database_url, settings.db_timeout_seconds),
+        routing=settings.routing,
+        timezone=settings.timezone,
+    )

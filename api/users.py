@@ -1,0 +1,96 @@
+"""The users file of SPEC §7: TOML, tokens stored only as SHA-256 hex digests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from domain.actors import ROLES, Actor
+
+
+class UsersFileError(Exception):
+    """The users file is missing or malformed; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    roles: frozenset[str]
+    token_sha256: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.roles)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return "cf_" + secrets.token_urlsafe(32)
+
+
+class UserDirectory:
+    """Looks users up by token digest; the plain tokens are never kept."""
+
+    def __init__(self, users: dict[str, User]) -> None:
+        self.users = users
+        self._by_digest = {user.token_sha256: user for user in users.values()}
+
+    @classmethod
+    def load(cls, path: Path) -> UserDirectory:
+        if not path.exists():
+            raise UsersFileError(
+                f"no users file at {path}: set CONTRACTFLOW_USERS, add one with "
+                "`contractflow users add ID --name NAME --role ROLE`, or run "
+                "`contractflow serve --demo`"
+            )
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
+            users = {user_id: _user(user_id, entry) for user_id, entry in table.items()}
+        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+            raise UsersFileError(f"users file {path} is malformed: {error}") from error
+        return cls(users)
+
+    def authenticate(self, token: str) -> User | None:
+        digest = token_digest(token)
+        user = self._by_digest.get(digest)
+        # Compare in constant time even though the dict lookup found it by value.
+        if user is not None and hmac.compare_digest(user.token_sha256, digest):
+            return user
+        return None
+
+
+def _user(user_id: str, entry: dict[str, object]) -> User:
+    roles = frozenset(entry["roles"])  # type: ignore[arg-type]
+    unknown = roles - ROLES
+    if unknown:
+        raise ValueError(f"user {user_id} has unknown roles {sorted(unknown)}")
+    digest = str(entry["token_sha256"]).lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"user {user_id}: token_sha256 must be 64 hex digits")
+    return User(user_id, str(entry.get("name", user_id)), roles, digest)
+
+
+def add_user(path: Path, user_id: str, name: str, roles: list[str]) -> str:
+    """Add or replace a user; returns the new token, which is shown once and not stored."""
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise UsersFileError(f"unknown roles {sorted(unknown)}; roles: {sorted(ROLES)}")
+    table = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    token = new_token()
+    table.setdefault("users", {})[user_id] = {
+        "name": name,
+        "roles": sorted(roles),
+        "token_sha256": token_digest(token),
+    }
+    path.write_text(tomli_w.dumps(table), encoding="utf-8")
+    return token

@@ -1,0 +1,1 @@
+"""The contract and complaint domain: aggregates, lifecycles and rules; no HTTP, no SQL."""

@@ -1,0 +1,31 @@
+"""Who is acting: a user id and roles, taken from the token, never from a request body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SALES = "sales"
+CONTRACT_SPECIALIST = "contract_specialist"
+FINANCE = "finance"
+MANAGER = "manager"
+DIRECTOR = "director"
+CUSTOMER_SERVICE = "customer_service"
+AUDITOR = "auditor"
+
+ROLES = frozenset(
+    {SALES, CONTRACT_SPECIALIST, FINANCE, MANAGER, DIRECTOR, CUSTOMER_SERVICE, AUDITOR}
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    roles: frozenset[str]
+
+    def has(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def sees_own_contracts_only(self) -> bool:
+        """SPEC §7: a user whose only contract role is `sales` sees own contracts only."""
+        return self.roles.isdisjoint(ROLES - {SALES, CUSTOMER_SERVICE}) and SALES in self.roles

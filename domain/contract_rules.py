@@ -1,0 +1,96 @@
+"""Named rules of the contract lifecycle (SPEC §2). Guards decide transitions; `ensure_*`
+functions check a command's arguments. Each raises the domain error carrying its code."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from domain import errors
+from domain.contract_states import TERMINATED
+from domain.lifecycle import Guard
+from domain.terms import advance_due
+
+if TYPE_CHECKING:
+    from domain.contract import Contract
+
+
+def approval_pending(contract: Contract) -> bool:
+    return bool(contract.pending_approvals)
+
+
+def approvals_complete(contract: Contract) -> bool:
+    return not contract.pending_approvals
+
+
+def advance_received(contract: Contract) -> bool:
+    """seed 000: 项目执行前收取预付款 — collected ≥ amount × advance_percent / 100."""
+    required = advance_due(contract.amount, contract.payment_terms["advance_percent"])
+    return contract.collected >= required
+
+
+def fully_shipped(contract: Contract) -> bool:
+    """验收 after full delivery: the shipped total equals the amount."""
+    return contract.shipped == contract.amount
+
+
+def fully_collected(contract: Contract) -> bool:
+    return contract.collected == contract.amount
+
+
+APPROVAL_PENDING = Guard(
+    approval_pending, errors.AlreadyApprovedError, "every required approval is already granted"
+)
+APPROVALS_COMPLETE = Guard(
+    approvals_complete, errors.ApprovalMissingError, "not every required approval is granted"
+)
+ADVANCE_RECEIVED = Guard(
+    advance_received, errors.AdvanceNotReceivedError, "the advance payment is not received"
+)
+FULLY_SHIPPED = Guard(
+    fully_shipped, errors.NotFullyShippedError, "acceptance needs the full amount shipped"
+)
+FULLY_COLLECTED = Guard(
+    fully_collected, errors.OverpaymentError, "settles only when collected equals the amount"
+)
+
+
+def ensure_payment_fits(contract: Contract, amount: Decimal) -> None:
+    """Collected never exceeds the amount; for a terminated contract, never the shipped."""
+    limit = contract.shipped if contract.state == TERMINATED else contract.amount
+    if contract.collected + amount > limit:
+        raise errors.OverpaymentError(
+            f"collected would be {contract.collected + amount}, above {limit}",
+            limit=str(limit),
+        )
+
+
+def ensure_new_payment_reference(contract: Contract, reference: str) -> None:
+    if reference in contract.payment_references:
+        raise errors.DuplicatePaymentError(f"payment '{reference}' is already recorded")
+
+
+def ensure_shipment_fits(contract: Contract, amount: Decimal) -> None:
+    if contract.shipped + amount > contract.amount:
+        raise errors.OverShipmentError(
+            f"shipped would be {contract.shipped + amount}, above {contract.amount}"
+        )
+
+
+def ensure_invoice_fits(contract: Contract, amount: Decimal) -> None:
+    if contract.invoiced + amount > contract.amount:
+        raise errors.OverInvoicingError(
+            f"invoiced would be {contract.invoiced + amount}, above {contract.amount}"
+        )
+
+
+def ensure_new_invoice_number(contract: Contract, invoice_no: str) -> None:
+    if invoice_no in contract.invoice_numbers:
+        raise errors.DuplicateInvoiceError(f"invoice '{invoice_no}' is already recorded")
+
+
+def ensure_refund_covered(contract: Contract, amount: Decimal) -> None:
+    if amount > contract.collected:
+        raise errors.RefundExceedsCollectedError(
+            f"refund {amount} exceeds collected {contract.collected}"
+        )

@@ -1,0 +1,298 @@
+"""The contractflow application: one method per command, over one event log.
+
+Every command loads the aggregate, lets it decide, and saves. A save that loses a
+version race raises `IntegrityError`; the command then runs again on fresh state, so
+every rule is checked again and no concurrent command is lost (SPEC §8).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import get_topic
+
+from domain.actors import Actor
+from domain.contract import Contract
+from domain.contract_policy import authorize, authorize_owner_choice
+from domain.errors import BusyError, DuplicateNumberError, NotFoundError, VersionMismatchError
+from domain.numbering import NumberIndex, NumberSequence
+from domain.routing import ApprovalRouting
+from domain.terms import ensure_not_future
+from domain.transcodings import DateAsISO
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 200
+CONTRACT_PREFIX = "HT"
+
+
+class ContractFlow(Application):
+    """All aggregates of contractflow share this application and its notification log."""
+
+    name = "contractflow"
+    snapshotting_intervals = {Contract: 50, NumberSequence: 200}  # noqa: RUF012
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        routing: ApprovalRouting | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        super().__init__(env)
+        self.routing = routing or ApprovalRouting()
+        self.timezone = ZoneInfo(timezone)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def today(self) -> date:
+        """Business dates default to today in the configured time zone (SPEC §4)."""
+        return datetime.now(self.timezone).date()
+
+    def business_date(self, given: date | None, field: str) -> date:
+        return ensure_not_future(given or self.today(), self.today(), field)
+
+    # Queries.
+
+    def get_contract(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        *,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> Contract:
+        """The contract now, at a version, or as it stood at a recording time."""
+        current = self._visible_contract(actor, contract_id)
+        if as_of is not None:
+            version = self._version_at(contract_id, as_of)
+        if version is None or version == current.version:
+            return current
+        if not 1 <= version <= current.version:
+            raise NotFoundError(f"contract {contract_id} has no version {version}")
+        return self.repository.get(contract_id, version=version)
+
+    def contract_history(self, actor: Actor, contract_id: UUID) -> list[DomainEventProtocol[UUID]]:
+        self._visible_contract(actor, contract_id)
+        return list(self.events.get(contract_id))
+
+    def contracts(self, actor: Actor) -> Iterator[Contract]:
+        """Every contract the actor may see, oldest first (a scan; fine for small ledgers)."""
+        created = get_topic(Contract.Created)
+        for notification in self.recorder.select_notifications(
+            start=None, limit=2**31, topics=[created]
+        ):
+            contract = self.repository.get(notification.originator_id)
+            if not actor.sees_own_contracts_only or contract.owner == actor.id:
+                yield contract
+
+    def _visible_contract(self, actor: Actor, contract_id: UUID) -> Contract:
+        """A sales user never learns another's contract exists: 404, never 403."""
+        try:
+            contract = self.repository.get(contract_id)
+        except AggregateNotFoundError:
+            contract = None
+        if not isinstance(contract, Contract) or (
+            actor.sees_own_contracts_only and contract.owner != actor.id
+        ):
+            raise NotFoundError(f"no contract {contract_id}")
+        return contract
+
+    def _version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
+        version = 0
+        for stored in self.events.get(aggregate_id):
+            if stored.timestamp > as_of:
+                break
+            version = stored.originator_version
+        if version == 0:
+            raise NotFoundError(f"{aggregate_id} did not exist at {as_of.isoformat()}")
+        return version
+
+    # Commands.
+
+    def create_contract(
+        self,
+        actor: Actor,
+        terms: dict[str, Any],
+        *,
+        owner: str | None = None,
+        number: str | None = None,
+    ) -> Contract:
+        """Draft a contract; its number is the one given or the next `HT-<year>-<6 digits>`."""
+        authorize(actor, "create")
+        owner = owner or actor.id
+        authorize_owner_choice(actor, owner)
+        contract_id = uuid4()
+
+        def attempt() -> Contract:
+            claimed, sequence = self._claim_number(number)
+            contract = Contract.create(contract_id, claimed, owner, terms, actor)
+            self.save(contract, NumberIndex(claimed, contract_id), sequence)
+            return contract
+
+        return retry_on_conflict(attempt)
+
+    def _claim_number(self, number: str | None) -> tuple[str, NumberSequence | None]:
+        if number is not None:
+            if NumberIndex.create_id(number) in self.repository:
+                raise DuplicateNumberError(f"number {number} is already used")
+            return number, None
+        year = self.today().year
+        try:
+            sequence = self.repository.get(NumberSequence.create_id(CONTRACT_PREFIX, year))
+        except AggregateNotFoundError:
+            sequence = NumberSequence(CONTRACT_PREFIX, year)
+        candidate = sequence.issue()
+        while NumberIndex.create_id(candidate) in self.repository:  # taken by hand
+            candidate = sequence.issue()
+        return candidate, sequence
+
+    def revise_contract(
+        self, actor: Actor, contract_id: UUID, changes: dict[str, Any], expected: int | None
+    ) -> Contract:
+        return self._change(actor, contract_id, expected, lambda c: c.revise(actor, changes))
+
+    def submit_contract(self, actor: Actor, contract_id: UUID, expected: int | None) -> Contract:
+        return self._change(actor, contract_id, expected, lambda c: c.submit(actor, self.routing))
+
+    def approve_contract(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        step: str,
+        comment: str | None,
+        expected: int | None,
+    ) -> Contract:
+        return self._change(actor, contract_id, expected, lambda c: c.approve(actor, step, comment))
+
+    def reject_contract(
+        self, actor: Actor, contract_id: UUID, step: str, reason: str, expected: int | None
+    ) -> Contract:
+        return self._change(actor, contract_id, expected, lambda c: c.reject(actor, step, reason))
+
+    def sign_contract(
+        self, actor: Actor, contract_id: UUID, signed_on: date | None, expected: int | None
+    ) -> Contract:
+        effective = self.business_date(signed_on, "signed_on")
+        return self._change(actor, contract_id, expected, lambda c: c.sign(actor, effective))
+
+    def start_contract(
+        self, actor: Actor, contract_id: UUID, started_on: date | None, expected: int | None
+    ) -> Contract:
+        effective = self.business_date(started_on, "started_on")
+        return self._change(actor, contract_id, expected, lambda c: c.start(actor, effective))
+
+    def ship(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        amount: Decimal,
+        shipped_on: date | None,
+        note: str | None,
+        expected: int | None,
+    ) -> Contract:
+        effective = self.business_date(shipped_on, "shipped_on")
+        return self._change(
+            actor, contract_id, expected, lambda c: c.ship(actor, amount, effective, note)
+        )
+
+    def invoice(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        amount: Decimal,
+        invoice_no: str,
+        issued_on: date | None,
+        expected: int | None,
+    ) -> Contract:
+        effective = self.business_date(issued_on, "issued_on")
+        return self._change(
+            actor, contract_id, expected, lambda c: c.invoice(actor, amount, invoice_no, effective)
+        )
+
+    def pay(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        amount: Decimal,
+        received_on: date | None,
+        reference: str,
+        expected: int | None,
+    ) -> Contract:
+        effective = self.business_date(received_on, "received_on")
+        return self._change(
+            actor, contract_id, expected, lambda c: c.pay(actor, amount, effective, reference)
+        )
+
+    def refund(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        amount: Decimal,
+        refunded_on: date | None,
+        reason: str,
+        expected: int | None,
+    ) -> Contract:
+        effective = self.business_date(refunded_on, "refunded_on")
+        return self._change(
+            actor, contract_id, expected, lambda c: c.refund(actor, amount, effective, reason)
+        )
+
+    def accept_contract(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        accepted_on: date | None,
+        note: str | None,
+        expected: int | None,
+    ) -> Contract:
+        effective = self.business_date(accepted_on, "accepted_on")
+        return self._change(
+            actor, contract_id, expected, lambda c: c.accept(actor, effective, note)
+        )
+
+    def terminate_contract(
+        self, actor: Actor, contract_id: UUID, reason: str, expected: int | None
+    ) -> Contract:
+        return self._change(actor, contract_id, expected, lambda c: c.terminate(actor, reason))
+
+    def _change(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        expected: int | None,
+        command: Callable[[Contract], None],
+    ) -> Contract:
+        def attempt() -> Contract:
+            contract = self._visible_contract(actor, contract_id)
+            if expected is not None and contract.version != expected:
+                raise VersionMismatchError(
+                    f"If-Match names version {expected}; the contract is at {contract.version}",
+                    current_version=contract.version,
+                )
+            command(contract)
+            self.save(contract)
+            return contract
+
+        return retry_on_conflict(attempt)
+
+
+def retry_on_conflict(attempt: Callable[[], T]) -> T:
+    """Run `attempt` until its save wins the version race; back off a little, with jitter."""
+    for tries in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except IntegrityError:
+            time.sleep(random.uniform(0, 0.002 * min(tries + 1, 10)))  # noqa: S311 - jitter
+    raise BusyError(f"gave up after {MAX_ATTEMPTS} conflicting attempts; try again")

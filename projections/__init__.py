@@ -1,0 +1,1 @@
+"""Read models: projections of the event log (receivables, ledger, inbox) land here."""
