@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -41,6 +42,15 @@ def _quantity(value: object) -> Decimal:
     return quantity
 
 
+def _iso_date(value: object) -> date:
+    """Business dates are exactly `YYYY-MM-DD`; numbers and timestamps are refused."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"a date is written YYYY-MM-DD: {value!r}")
+    return date.fromisoformat(value)
+
+
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_money),
@@ -63,7 +73,11 @@ Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1200000.00"])
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@/-]{0,63}$")]
-BusinessDate = Annotated[date, Field(strict=True)]
+BusinessDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 Step = Literal["contract_review", "manager_approval", "finance_review", "director_approval"]
 State = Literal["draft", "review", "signed", "executing", "accepted", "paid", "terminated"]
 assert set(Step.__args__) == set(STEP_ROLES)  # type: ignore[attr-defined]

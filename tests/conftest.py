@@ -1,0 +1,98 @@
+"""Fixtures: a store of each kind, the application on it, and an HTTP client with users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from api.storage import open_application
+from api.users import UserDirectory, add_user
+from domain.actors import Actor
+from domain.service import ContractFlow
+from tests.desk import Desk
+from tests.postgres_server import create_schema, fresh_database, server_url
+
+STORES = [
+    "memory",
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+]
+
+# id → roles of the users every API test can act as.
+TEST_USERS: dict[str, list[str]] = {
+    "li.lei": ["sales"],
+    "han.meimei": ["sales"],
+    "wang.fang": ["contract_specialist"],
+    "zhang.wei": ["contract_specialist"],
+    "zhao.qiang": ["finance"],
+    "qian.li": ["finance"],
+    "chen.jing": ["manager"],
+    "zhou.min": ["manager"],
+    "liu.yang": ["director"],
+    "sun.li": ["customer_service"],
+    "zhou.shen": ["auditor"],
+    "ma.dual": ["contract_specialist", "manager"],
+}
+
+
+def actor(user_id: str) -> Actor:
+    return Actor(user_id, frozenset(TEST_USERS[user_id]))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    with server_url() as admin_url, fresh_database(admin_url) as url:
+        yield url
+
+
+@pytest.fixture(params=STORES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store of each kind."""
+    if request.param == "memory":
+        return "memory:"
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'contractflow.db'}"
+    return create_schema(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, users_file=tmp_path / "users.toml")
+
+
+@pytest.fixture
+def application(settings: Settings) -> Iterator[ContractFlow]:
+    app = open_application(settings)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def tokens(settings: Settings) -> dict[str, str]:
+    return {
+        user_id: add_user(settings.users_file, user_id, user_id, roles)
+        for user_id, roles in TEST_USERS.items()
+    }
+
+
+@pytest.fixture
+def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
+    app = create_app(settings, UserDirectory.load(settings.users_file))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def as_user(client: TestClient, tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    """Headers that authenticate as the named test user."""
+    return lambda user_id: {"Authorization": f"Bearer {tokens[user_id]}"}
+
+
+@pytest.fixture
+def desk(client: TestClient, as_user: Callable[[str], dict[str, str]]) -> Desk:
+    return Desk(client, as_user)

@@ -1,0 +1,68 @@
+"""A PostgreSQL server for the test run: the configured one, or a throwaway `pgserver`.
+
+Either way the run gets its own fresh database, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ENV_URL = "CONTRACTFLOW_TEST_DATABASE_URL"
+
+
+@contextmanager
+def server_url() -> Iterator[str]:
+    """The admin URL of a running server: from the environment, else one started here."""
+    configured = os.environ.get(ENV_URL)
+    if configured:
+        yield configured
+        return
+    import pgserver  # noqa: PLC0415 - only needed when no server is configured
+
+    with tempfile.TemporaryDirectory(prefix="contractflow-pg-") as data_dir:
+        server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        try:
+            yield server.get_uri()
+        finally:
+            server.cleanup()
+
+
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """Create a database for this run and drop it afterwards."""
+    name = f"contractflow_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(admin_url, name)
+    finally:
+        with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def create_schema(database_url: str) -> str:
+    """A fresh schema for one test; returned as the URL the application should use."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_conninfo(database_url), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}schema={schema}"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _conninfo(url: str) -> str:
+    """psycopg understands the URL itself, except our own `schema` parameter."""
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("schema="))
+    return urlunsplit(parts._replace(query=query))

@@ -1,0 +1,326 @@
+"""Random actions by random users against an independent model of SPEC §2.
+
+The model re-states the rules plainly. After every step the contract must agree with it,
+money invariants must hold, and the contract rebuilt from its events alone must equal
+the one the application loads (snapshots included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from api.storage import library_env
+from domain.actors import Actor
+from domain.contract import Contract
+from domain.contract_lifecycle import CONTRACT_LIFECYCLE
+from domain.errors import DomainError
+from domain.numbering import NumberSequence
+from domain.service import ContractFlow
+from tests.conftest import actor
+
+OWNER = "li.lei"
+OTHER_SALES = "han.meimei"
+USERS = [
+    "li.lei",
+    "han.meimei",
+    "wang.fang",
+    "zhao.qiang",
+    "chen.jing",
+    "liu.yang",
+    "zhou.shen",
+    "ma.dual",
+]
+STEP_DECIDERS = {
+    "contract_review": {"wang.fang", "ma.dual"},
+    "manager_approval": {"chen.jing", "ma.dual"},
+    "finance_review": {"zhao.qiang"},
+    "director_approval": {"liu.yang"},
+}
+MAY = {
+    "submit": {OWNER, "wang.fang", "ma.dual"},
+    "start": {OWNER, "wang.fang", "ma.dual"},
+    "ship": {OWNER, "wang.fang", "ma.dual"},
+    "accept": {OWNER, "wang.fang", "ma.dual"},
+    "sign": {"wang.fang", "chen.jing", "ma.dual"},
+    "pay": {"zhao.qiang"},
+    "invoice": {"zhao.qiang"},
+    "refund": {"zhao.qiang"},
+    "terminate": {"chen.jing", "liu.yang", "ma.dual"},
+}
+FROM = {
+    "submit": {"draft"},
+    "approve": {"review"},
+    "reject": {"review"},
+    "sign": {"review"},
+    "start": {"signed"},
+    "ship": {"executing"},
+    "invoice": {"executing", "accepted"},
+    "pay": {"signed", "executing", "accepted", "terminated"},
+    "refund": {"executing", "accepted", "terminated"},
+    "accept": {"executing"},
+    "terminate": {"draft", "review", "signed", "executing"},
+}
+RARITY = {"reject": 9, "terminate": 29}  # 1 in 10, 1 in 30 attempts go ahead
+AMOUNTS = st.sampled_from(
+    [Decimal(x) for x in ("0.01", "999.99", "25000.00", "50000.00", "100000.00")]
+)
+
+
+def someone_who_may(users: set[str]) -> st.SearchStrategy[str]:
+    """Half the time a user the action is meant for, else anyone (to probe refusals)."""
+    return st.one_of(st.sampled_from(sorted(users)), st.sampled_from(USERS))
+
+
+@dataclass
+class Model:
+    amount: Decimal
+    advance_percent: int
+    state: str = "draft"
+    required: list[str] = field(default_factory=list)
+    granted: dict[str, str] = field(default_factory=dict)
+    shipped: Decimal = Decimal(0)
+    invoiced: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    references: set[str] = field(default_factory=set)
+
+    @property
+    def collected(self) -> Decimal:
+        return self.paid - self.refunded
+
+    def violations(self, action: str, user: str, **args: object) -> set[str]:
+        """Every code the spec allows for this attempt; empty means it must succeed."""
+        if user == OTHER_SALES:
+            return {"not_found"}  # another rep never learns the contract exists
+        found: set[str] = set()
+        if action in MAY and user not in MAY[action]:
+            found.add("forbidden")
+        if action in ("approve", "reject"):
+            found |= self._step_violations(action, user, str(args["step"]))
+        if self.state not in FROM[action]:
+            found.add("invalid_transition")
+            return found
+        found |= self._rule_violations(action, **args)
+        return found
+
+    def _step_violations(self, action: str, user: str, step: str) -> set[str]:
+        found = set()
+        if user not in STEP_DECIDERS[step]:
+            found.add("forbidden")
+        elif user == OWNER or (action == "approve" and user in self.granted.values()):
+            found.add("separation_of_duties")
+        if self.state == "review":
+            if step not in self.required:
+                found.add("step_not_required")
+            if action == "approve" and (
+                step in self.granted or len(self.granted) == len(self.required)
+            ):
+                found.add("already_approved")
+        return found
+
+    def _rule_violations(
+        self, action: str, amount: Decimal = Decimal(0), reference: str = "", **_: object
+    ) -> set[str]:
+        limit = self.shipped if self.state == "terminated" else self.amount
+        advance = (self.amount * self.advance_percent / 100).quantize(Decimal("0.01"))
+        checks = {
+            "sign": ("approval_missing", len(self.granted) < len(self.required)),
+            "start": ("advance_not_received", self.collected < advance),
+            "ship": ("over_shipment", self.shipped + amount > self.amount),
+            "invoice": ("over_invoicing", self.invoiced + amount > self.amount),
+            "refund": ("refund_exceeds_collected", amount > self.collected),
+            "accept": ("not_fully_shipped", self.shipped != self.amount),
+        }
+        found = {code for code, broken in [checks.get(action, ("", False))] if broken}
+        if action == "pay":
+            if self.collected + amount > limit:
+                found.add("overpayment")
+            if reference in self.references:
+                found.add("duplicate_payment")
+        return found
+
+    def apply(self, action: str, user: str, **args: object) -> None:
+        """The effect of a successful attempt."""
+        amount = Decimal(str(args.get("amount", 0)))
+        if action == "submit":
+            self.state, self.granted = "review", {}
+            self.required = ["contract_review", "manager_approval"] + (
+                ["finance_review"] if self.amount >= 200000 else []
+            )
+        elif action == "approve":
+            self.granted[str(args["step"])] = user
+        elif action == "reject":
+            self.state, self.granted = "draft", {}
+        elif action in ("sign", "start", "accept", "terminate"):
+            self.state = {
+                "sign": "signed",
+                "start": "executing",
+                "accept": "accepted",
+                "terminate": "terminated",
+            }[action]
+        elif action == "ship":
+            self.shipped += amount
+        elif action == "invoice":
+            self.invoiced += amount
+        elif action == "pay":
+            self.paid += amount
+            self.references.add(str(args["reference"]))
+        elif action == "refund":
+            self.refunded += amount
+        if self.state == "accepted" and self.collected == self.amount:
+            self.state = "paid"
+
+
+class SnapshottingFlow(ContractFlow):
+    """Snapshots every few events, so reloads exercise them too."""
+
+    snapshotting_intervals = {Contract: 3, NumberSequence: 3}  # noqa: RUF012
+
+
+class ContractLifecycleMachine(RuleBasedStateMachine):
+    app: ContractFlow
+
+    @initialize(
+        amount=st.sampled_from([Decimal("100000.00"), Decimal("250000.00")]),
+        advance=st.sampled_from([0, 30]),
+    )
+    def draft(self, amount: Decimal, advance: int) -> None:
+        terms = {
+            "title": "t",
+            "customer": {"id": "C1", "name": "n", "credit_class": None},
+            "amount": amount,
+            "payment_terms": {"advance_percent": advance, "due_days": 30},
+        }
+        self.contract_id = self.app.create_contract(actor(OWNER), terms).id
+        self.model = Model(amount, advance)
+        self.invoices = 0
+
+    @rule(data=st.data())
+    def progress(self, data: st.DataObject) -> None:
+        """An action the state allows, mostly by someone meant to do it."""
+        possible = sorted(a for a, states in FROM.items() if self.model.state in states)
+        if possible:
+            self.attempt(data.draw(st.sampled_from(possible)), data, helpful=True)
+
+    @rule(action=st.sampled_from(sorted(FROM)), data=st.data())
+    def probe(self, action: str, data: st.DataObject) -> None:
+        """Any action in any state, to exercise the refusals."""
+        self.attempt(action, data)
+
+    def attempt(self, action: str, data: st.DataObject, *, helpful: bool = False) -> None:
+        if data.draw(st.integers(0, RARITY.get(action, 0)), label="dice"):
+            return  # both undo progress: keep them rare so that histories go deep
+        step = data.draw(st.sampled_from(sorted(STEP_DECIDERS)), label="step")
+        deciders = (
+            STEP_DECIDERS[step] if action in ("approve", "reject") else MAY.get(action, set())
+        )
+        user = data.draw(someone_who_may(deciders), label="user")
+        args = self.arguments(action, step, data)
+        expected = self.model.violations(action, user, **args)
+        try:
+            self.command(action, actor(user), args)()
+        except DomainError as error:
+            assert expected, f"{action} by {user} {args} was refused ({error.code}) but is allowed"
+            assert error.code in expected, f"{action}: got {error.code}, expected one of {expected}"
+            return
+        assert not expected, f"{action} by {user} {args} succeeded despite {expected}"
+        self.model.apply(action, user, **args)
+
+    def arguments(self, action: str, step: str, data: st.DataObject) -> dict[str, object]:
+        model = self.model
+        if action in ("approve", "reject"):
+            return {"step": step}
+        fill = {  # the exact amount that completes the figure, to reach the boundaries
+            "ship": model.amount - model.shipped,
+            "invoice": model.amount - model.invoiced,
+            "pay": (model.shipped if model.state == "terminated" else model.amount)
+            - model.collected,
+            "refund": model.collected,
+        }.get(action)
+        if fill is None:
+            return {}
+        amounts = st.one_of(AMOUNTS, st.just(fill)) if fill > 0 else AMOUNTS
+        args: dict[str, object] = {"amount": data.draw(amounts, label="amount")}
+        if action == "pay":
+            args["reference"] = data.draw(
+                st.sampled_from(["P1", "P2", "P3", "P4", "P5"]), label="ref"
+            )
+        return args
+
+    def command(self, action: str, who: Actor, args: dict[str, Any]) -> Callable[[], object]:
+        app, cid = self.app, self.contract_id
+        amount, step = args.get("amount"), args.get("step")
+        self.invoices += 1
+        return {
+            "submit": lambda: app.submit_contract(who, cid, None),
+            "approve": lambda: app.approve_contract(who, cid, step, None, None),
+            "reject": lambda: app.reject_contract(who, cid, step, "no", None),
+            "sign": lambda: app.sign_contract(who, cid, None, None),
+            "start": lambda: app.start_contract(who, cid, None, None),
+            "ship": lambda: app.ship(who, cid, amount, None, None, None),
+            "invoice": lambda: app.invoice(who, cid, amount, f"FP-{self.invoices}", None, None),
+            "pay": lambda: app.pay(who, cid, amount, None, args.get("reference"), None),
+            "refund": lambda: app.refund(who, cid, amount, None, "r", None),
+            "accept": lambda: app.accept_contract(who, cid, None, None, None),
+            "terminate": lambda: app.terminate_contract(who, cid, "r", None),
+        }[action]
+
+    @invariant()
+    def agrees_with_the_model_and_the_money_rules(self) -> None:
+        contract = self.app.repository.get(self.contract_id)
+        model = self.model
+        assert contract.state == model.state and contract.state in CONTRACT_LIFECYCLE.states
+        assert (contract.shipped, contract.invoiced, contract.collected) == (
+            model.shipped,
+            model.invoiced,
+            model.collected,
+        )
+        assert Decimal(0) <= contract.collected <= contract.amount
+        assert contract.shipped <= contract.amount and contract.invoiced <= contract.amount
+        replayed = reduce(
+            lambda agg, event: event.mutate(agg), self.app.events.get(self.contract_id), None
+        )
+        assert _state_of(replayed) == _state_of(contract)
+
+
+def _state_of(contract: Contract | None) -> dict[str, object]:
+    assert contract is not None
+    return {k: v for k, v in vars(contract).items() if k != "_pending_events"}
+
+
+EXAMPLES = {"memory:": 200}  # the durable stores replay fewer, slower histories
+
+
+def test_random_histories_keep_every_rule(database_url: str) -> None:
+    app = SnapshottingFlow(library_env(database_url, 5))
+
+    class OnThisStore(ContractLifecycleMachine):
+        pass
+
+    OnThisStore.app = app
+    try:
+        run_state_machine_as_test(
+            OnThisStore,
+            settings=settings(
+                max_examples=EXAMPLES.get(database_url, 30),
+                stateful_step_count=100,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+        )
+    finally:
+        app.close()
