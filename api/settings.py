@@ -20,7 +20,7 @@ class Settings:
     users_file: Path = Path(DEFAULT_USERS_FILE)
     timezone: str = "Asia/Shanghai"
     routing: ApprovalRouting = field(default_factory=ApprovalRouting)
-    db_timeout_seconds: int = 5
+    db_timeout_seconds: int = 2
     max_body_bytes: int = 1024 * 1024
 
     @classmethod

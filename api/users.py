@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
+import logging
 import secrets
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import tomli_w
 
 from domain.actors import ROLES, Actor
+
+logger = logging.getLogger(__name__)
 
 
 class UsersFileError(Exception):
@@ -39,11 +42,16 @@ def new_token() -> str:
 
 
 class UserDirectory:
-    """Looks users up by token digest; the plain tokens are never kept."""
+    """Users by token digest. The file is read again when it changes, so that
+    `contractflow users add` takes effect without a restart."""
 
-    def __init__(self, users: dict[str, User]) -> None:
-        self.users = users
-        self._by_digest = {user.token_sha256: user for user in users.values()}
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        self.users: dict[str, User] = {}
+        self._by_digest: dict[str, User] = {}
+        self._refresh()
 
     @classmethod
     def load(cls, path: Path) -> UserDirectory:
@@ -53,20 +61,33 @@ class UserDirectory:
                 "`contractflow users add ID --name NAME --role ROLE`, or run "
                 "`contractflow serve --demo`"
             )
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
-            users = {user_id: _user(user_id, entry) for user_id, entry in table.items()}
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
-            raise UsersFileError(f"users file {path} is malformed: {error}") from error
-        return cls(users)
+        return cls(path)
 
     def authenticate(self, token: str) -> User | None:
-        digest = token_digest(token)
-        user = self._by_digest.get(digest)
-        # Compare in constant time even though the dict lookup found it by value.
-        if user is not None and hmac.compare_digest(user.token_sha256, digest):
-            return user
-        return None
+        try:
+            self._refresh()
+        except (OSError, UsersFileError) as error:  # a half-edited file must not lock users out
+            logger.warning("keeping the users loaded before: %s", error)
+        return self._by_digest.get(token_digest(token))
+
+    def _refresh(self) -> None:
+        stat = self.path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            users = read_users(self.path)
+            self.users = users
+            self._by_digest = {user.token_sha256: user for user in users.values()}
+            self._stamp = stamp
+
+
+def read_users(path: Path) -> dict[str, User]:
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("users", {})
+        return {user_id: _user(user_id, entry) for user_id, entry in table.items()}
+    except (tomllib.TOMLDecodeError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise UsersFileError(f"users file {path} is malformed: {error}") from error
 
 
 def _user(user_id: str, entry: dict[str, object]) -> User:

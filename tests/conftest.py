@@ -61,8 +61,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, users_file=tmp_path / "users.toml")
+def users_file(tmp_path: Path) -> Path:
+    return tmp_path / "users.toml"
+
+
+@pytest.fixture
+def settings(database_url: str, users_file: Path) -> Settings:
+    return Settings(database_url=database_url, users_file=users_file)
 
 
 @pytest.fixture
@@ -73,9 +78,9 @@ def application(settings: Settings) -> Iterator[ContractFlow]:
 
 
 @pytest.fixture
-def tokens(settings: Settings) -> dict[str, str]:
+def tokens(users_file: Path) -> dict[str, str]:
     return {
-        user_id: add_user(settings.users_file, user_id, user_id, roles)
+        user_id: add_user(users_file, user_id, user_id, roles)
         for user_id, roles in TEST_USERS.items()
     }
 
@@ -88,7 +93,7 @@ def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def as_user(client: TestClient, tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
+def as_user(tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
     """Headers that authenticate as the named test user."""
     return lambda user_id: {"Authorization": f"Bearer {tokens[user_id]}"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 from httpx import Response
 
 DECIDERS = {
@@ -29,7 +29,7 @@ def draft_body(**overrides: Any) -> dict[str, Any]:
 
 
 class Desk:
-    def __init__(self, client: TestClient, as_user: Callable[[str], dict[str, str]]) -> None:
+    def __init__(self, client: httpx.Client, as_user: Callable[[str], dict[str, str]]) -> None:
         self.client = client
         self.as_user = as_user
 

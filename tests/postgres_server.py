@@ -61,8 +61,14 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _conninfo(url: str) -> str:
+def split_schema(url: str) -> tuple[str, str | None]:
     """psycopg understands the URL itself, except our own `schema` parameter."""
     parts = urlsplit(url)
-    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("schema="))
-    return urlunsplit(parts._replace(query=query))
+    params = [p for p in parts.query.split("&") if p]
+    schema = next((p.removeprefix("schema=") for p in params if p.startswith("schema=")), None)
+    query = "&".join(p for p in params if not p.startswith("schema="))
+    return urlunsplit(parts._replace(query=query)), schema
+
+
+def _conninfo(url: str) -> str:
+    return split_schema(url)[0]
