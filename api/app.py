@@ -9,10 +9,11 @@ from fastapi import APIRouter, FastAPI
 
 from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
-from api.routes import contract_actions, contracts, health
+from api.routes import approvals, contract_actions, contracts, health, receivables, reports
 from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory
+from projections.runtime import Projections
 
 
 def create_app(settings: Settings | None = None, directory: UserDirectory | None = None) -> FastAPI:
@@ -23,11 +24,18 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         application = open_application(settings)
+        projections = Projections(
+            application, inline=settings.projections_inline, batch_size=settings.projection_batch
+        )
+        if settings.projections_inline:
+            projections.start()
         app.state.application = application
+        app.state.projections = projections
         app.state.directory = directory
         try:
             yield
         finally:
+            projections.stop()
             application.close()
 
     app = FastAPI(
@@ -41,6 +49,9 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     api.include_router(health.router)
     api.include_router(contracts.router)
     api.include_router(contract_actions.router)
+    api.include_router(approvals.router)
+    api.include_router(receivables.router)
+    api.include_router(reports.router)
     app.include_router(api)
     install_problem_handlers(app)
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)

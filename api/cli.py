@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 
 import uvicorn
 
 from api.app import create_app
 from api.demo import create_demo_users, seed_demo_data
+from api.progress import Progress
 from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory, UsersFileError, add_user
 from domain.contract_lifecycle import CONTRACT_LIFECYCLE
+from projections.rebuild import rebuild
+from projections.runtime import Projections
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,6 +51,24 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--role", dest="roles", action="append", required=True)
     add.set_defaults(run=_users_add)
+
+    projections = commands.add_parser("projections", help="operate the read models")
+    actions = projections.add_subparsers(required=True, metavar="ACTION")
+    actions.add_parser("status", help="position and lag of each view").set_defaults(
+        run=_projections_status
+    )
+    rebuild_parser = actions.add_parser(
+        "rebuild", help="replay into fresh tables, compare with the live view, switch if equal"
+    )
+    rebuild_parser.add_argument("name", nargs="?", help="one view (default: all)")
+    rebuild_parser.add_argument(
+        "--force", action="store_true", help="switch even when they differ (a fixed projection)"
+    )
+    rebuild_parser.set_defaults(run=_projections_rebuild)
+    actions.add_parser(
+        "run",
+        help="apply new events until stopped (API started with CONTRACTFLOW_PROJECTIONS=external)",
+    ).set_defaults(run=_projections_run)
 
     diagram = commands.add_parser("diagram", help="print a lifecycle as a Mermaid diagram")
     diagram.add_argument("lifecycle", choices=["contract"], nargs="?", default="contract")
@@ -85,6 +109,60 @@ def _users_add(args: argparse.Namespace) -> int:
     print(f"added {args.user_id} to {settings.users_file}; token (shown once):")
     print(token)
     return 0
+
+
+def _projections_status(args: argparse.Namespace) -> int:
+    with _projections() as views:
+        print(f"log position {views.head()}")
+        for name, figures in views.status().items():
+            print(f"  {name:<12} position {figures['position']:>10}  lag {figures['lag']:>8}")
+    return 0
+
+
+def _projections_rebuild(args: argparse.Namespace) -> int:
+    with _projections() as views:
+        names = [args.name] if args.name else list(views.views)
+        unknown = set(names) - set(views.views)
+        if unknown:
+            print(f"contractflow: no view {sorted(unknown)}; views: {sorted(views.views)}")
+            return 2
+        failed = False
+        for name in names:
+            bar = Progress(views.head(), f"rebuilding {name}")
+            started = time.monotonic()
+            result = rebuild(views.app, views.views[name], force=args.force, done=bar.advance)
+            bar.close()
+            rate = result.position / max(time.monotonic() - started, 1e-9)
+            verdict = "identical" if result.identical else "DIFFERENT"
+            print(
+                f"{name}: {verdict} at position {result.position} ({rate:,.0f} events/s); "
+                f"{'switched over' if result.switched else 'live view kept'}"
+            )
+            for difference in result.differences:
+                print(f"  {difference}")
+            failed |= not result.identical
+    return 1 if failed else 0
+
+
+def _projections_run(args: argparse.Namespace) -> int:
+    with _projections() as views:
+        signal.signal(signal.SIGTERM, lambda *_: views.stop())
+        print("applying events; Ctrl-C to stop", file=sys.stderr)
+        with suppress(KeyboardInterrupt):
+            views.run()
+    return 0
+
+
+@contextmanager
+def _projections() -> Iterator[Projections]:
+    settings = Settings.from_env()
+    application = open_application(settings)
+    views = Projections(application, batch_size=settings.projection_batch)
+    try:
+        yield views
+    finally:
+        views.stop()
+        application.close()
 
 
 def _diagram(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from api.users import User, UserDirectory
 from domain.actors import Actor
 from domain.errors import NotFoundError, VersionMismatchError
 from domain.service import ContractFlow
+from projections.runtime import Projections
 
 # Documents the scheme in OpenAPI; the Gatekeeper middleware has already checked the token.
 _bearer = HTTPBearer(auto_error=False, description="a token from the users file")
@@ -19,6 +20,10 @@ _bearer = HTTPBearer(auto_error=False, description="a token from the users file"
 
 def _application(request: Request) -> ContractFlow:
     return request.app.state.application
+
+
+def _projections(request: Request) -> Projections:
+    return request.app.state.projections
 
 
 def _directory(request: Request) -> UserDirectory:
@@ -52,5 +57,6 @@ def parse_id(value: str) -> UUID:
 
 Application = Annotated[ContractFlow, Depends(_application)]
 Directory = Annotated[UserDirectory, Depends(_directory)]
+Views = Annotated[Projections, Depends(_projections)]
 CurrentActor = Annotated[Actor, Depends(_actor)]
 ExpectedVersion = Annotated[int | None, Depends(_expected_version)]

@@ -88,3 +88,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     return value
+
+
+def money_from_cents(cents: int) -> str:
+    """Read models keep integer cents; responses show two-decimal strings."""
+    return format_money(Decimal(cents).scaleb(-2))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors
+from projections.runtime import ProjectionStalledError
 
 MEDIA_TYPE = "application/problem+json"
 RETRY_AFTER_SECONDS = "1"
@@ -92,12 +93,17 @@ def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
     return problem(503, "busy", f"the store is busy or unreachable: {type(error).__name__}")
 
 
+def _projection_stalled(_: Request, error: Exception) -> JSONResponse:
+    return problem(503, "projection_stalled", str(error))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(InterfaceError, _store_unavailable)
+    app.add_exception_handler(ProjectionStalledError, _projection_stalled)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

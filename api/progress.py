@@ -10,19 +10,33 @@ T = TypeVar("T")
 WIDTH = 30
 
 
-def progress(items: Iterable[T], total: int, label: str, out: TextIO = sys.stderr) -> Iterator[T]:
-    """Yield `items`, redrawing `label [#####.....] n/total` as each one is done."""
-    done = 0
-    _draw(out, label, done, total)
+class Progress:
+    """Redraws `label [#####.....] done/total` on one line as work advances."""
+
+    def __init__(self, total: int, label: str, out: TextIO = sys.stderr) -> None:
+        self.total, self.label, self.out = total, label, out
+        self.done = 0
+        self._draw()
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        self._draw()
+
+    def close(self) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+    def _draw(self) -> None:
+        filled = WIDTH * min(self.done, self.total) // self.total if self.total else WIDTH
+        bar = "#" * filled + "." * (WIDTH - filled)
+        self.out.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
+        self.out.flush()
+
+
+def progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """Yield `items`, advancing a progress bar as each one is done."""
+    bar = Progress(total, label)
     for item in items:
         yield item
-        done += 1
-        _draw(out, label, done, total)
-    out.write("\n")
-    out.flush()
-
-
-def _draw(out: TextIO, label: str, done: int, total: int) -> None:
-    filled = WIDTH * done // total if total else WIDTH
-    out.write(f"\r{label} [{'#' * filled}{'.' * (WIDTH - filled)}] {done}/{total}")
-    out.flush()
+        bar.advance()
+    bar.close()

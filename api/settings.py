@@ -22,6 +22,8 @@ class Settings:
     routing: ApprovalRouting = field(default_factory=ApprovalRouting)
     db_timeout_seconds: int = 2
     max_body_bytes: int = 1024 * 1024
+    projections_inline: bool = True  # False: `contractflow projections run` workers apply events
+    projection_batch: int = 1000  # events per view transaction
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -46,5 +48,9 @@ class Settings:
             routing=routing,
             db_timeout_seconds=int(
                 environ.get("CONTRACTFLOW_DB_TIMEOUT", defaults.db_timeout_seconds)
+            ),
+            projections_inline=environ.get("CONTRACTFLOW_PROJECTIONS", "inline") != "external",
+            projection_batch=int(
+                environ.get("CONTRACTFLOW_PROJECTION_BATCH", defaults.projection_batch)
             ),
         )

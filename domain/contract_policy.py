@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from domain.actors import CONTRACT_SPECIALIST, DIRECTOR, FINANCE, MANAGER, SALES, Actor
+from domain.actors import (
+    AUDITOR,
+    CONTRACT_SPECIALIST,
+    DIRECTOR,
+    FINANCE,
+    MANAGER,
+    SALES,
+    Actor,
+)
 from domain.errors import ForbiddenError, InvalidInputError, SeparationOfDutiesError
 from domain.routing import STEP_ROLES
 
@@ -38,19 +47,42 @@ def authorize(actor: Actor, action: str, owner: str | None = None) -> None:
     raise ForbiddenError(f"'{action}' is not allowed for roles {sorted(actor.roles)}")
 
 
+REPORT_ROLES = frozenset({FINANCE, MANAGER, DIRECTOR, CONTRACT_SPECIALIST, AUDITOR, SALES})
+
+
+def authorize_reports(actor: Actor) -> str | None:
+    """SPEC §7: who reads reports; returns the owner a sales user's reports are narrowed to."""
+    if not actor.has(*REPORT_ROLES):
+        raise ForbiddenError("reports are not open to your roles")
+    return actor.id if actor.sees_own_contracts_only else None
+
+
 def authorize_owner_choice(actor: Actor, owner: str) -> None:
     """A sales user creates for themself; a contract specialist may name the owner."""
     if owner != actor.id and not actor.has(CONTRACT_SPECIALIST):
         raise ForbiddenError("only a contract specialist may name another owner")
 
 
+def step_refusal(
+    actor: Actor, step: str, owner: str, created_by: str, grantors: Iterable[str], *, granting: bool
+) -> ForbiddenError | None:
+    """Why `actor` may not decide `step` now, or None: the step's role only, never the
+    maker, one step per user per review round. The inbox asks the same question."""
+    if not actor.has(STEP_ROLES[step]):
+        return ForbiddenError(f"step '{step}' is decided by role '{STEP_ROLES[step]}'")
+    if actor.id in (owner, created_by):
+        return SeparationOfDutiesError("the owner or creator cannot decide its approvals")
+    if granting and actor.id in grantors:
+        return SeparationOfDutiesError("one user grants at most one step per review round")
+    return None
+
+
 def authorize_step(actor: Actor, contract: Contract, step: str, *, granting: bool) -> None:
-    """The step's role only; never the maker; one step per user per review round."""
     if step not in STEP_ROLES:
         raise InvalidInputError(f"unknown step '{step}'; steps: {sorted(STEP_ROLES)}")
-    if not actor.has(STEP_ROLES[step]):
-        raise ForbiddenError(f"step '{step}' is decided by role '{STEP_ROLES[step]}'")
-    if actor.id in (contract.owner, contract.created_by):
-        raise SeparationOfDutiesError("the owner or creator cannot decide its approvals")
-    if granting and any(grant["by"] == actor.id for grant in contract.approvals):
-        raise SeparationOfDutiesError("one user grants at most one step per review round")
+    grantors = [grant["by"] for grant in contract.approvals]
+    refusal = step_refusal(
+        actor, step, contract.owner, contract.created_by, grantors, granting=granting
+    )
+    if refusal is not None:
+        raise refusal

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import get_topic
 
 from domain.actors import Actor
 from domain.contract import Contract
@@ -86,16 +85,6 @@ class ContractFlow(Application):
     def contract_history(self, actor: Actor, contract_id: UUID) -> list[DomainEventProtocol[UUID]]:
         self._visible_contract(actor, contract_id)
         return list(self.events.get(contract_id))
-
-    def contracts(self, actor: Actor) -> Iterator[Contract]:
-        """Every contract the actor may see, oldest first (a scan; fine for small ledgers)."""
-        created = get_topic(Contract.Created)
-        for notification in self.recorder.select_notifications(
-            start=None, limit=2**31, topics=[created]
-        ):
-            contract = self.repository.get(notification.originator_id)
-            if not actor.sees_own_contracts_only or contract.owner == actor.id:
-                yield contract
 
     def _visible_contract(self, actor: Actor, contract_id: UUID) -> Contract:
         """A sales user never learns another's contract exists: 404, never 403."""

@@ -50,14 +50,24 @@ def postgres_database() -> Iterator[str]:
         yield url
 
 
+def fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if kind == "memory":
+        return "memory:"
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'contractflow.db'}"
+    return create_schema(request.getfixturevalue("postgres_database"))
+
+
 @pytest.fixture(params=STORES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty store of each kind."""
-    if request.param == "memory":
-        return "memory:"
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'contractflow.db'}"
-    return create_schema(request.getfixturevalue("postgres_database"))
+    return fresh_store(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=STORES[1:])
+def durable_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store that other processes can open too: SQLite or PostgreSQL."""
+    return fresh_store(request.param, request, tmp_path)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from api.demo import TARGETS, seed_demo_data
 from api.storage import library_env
 from domain.contract_states import ALL
 from domain.service import ContractFlow
+from projections.runtime import Projections
 from tests.conftest import actor
 
 
@@ -51,8 +53,10 @@ def test_the_diagram_command_prints_mermaid(capsys: pytest.CaptureFixture[str]) 
 def test_demo_data_covers_every_state_once() -> None:
     app = ContractFlow(library_env("memory:", 5))
     assert seed_demo_data(app) == len(TARGETS)
-    states = {contract.state for contract in app.contracts(actor("wang.fang"))}
-    assert states == set(ALL)
+    views = Projections(app)
+    views.refresh()
+    ids, _ = views.contracts.search({}, None, limit=100, offset=0)
+    assert {app.get_contract(actor("wang.fang"), UUID(i)).state for i in ids} == set(ALL)
     assert seed_demo_data(app) == 0
 
 

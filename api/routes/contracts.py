@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
 from api import schemas
-from api.dependencies import Application, CurrentActor, Directory, ExpectedVersion, parse_id
+from api.dependencies import (
+    Application,
+    CurrentActor,
+    Directory,
+    ExpectedVersion,
+    Views,
+    parse_id,
+)
 from api.presenters import contract_body, history_body
 from api.problems import problem_responses
 from domain.contract import Contract
@@ -47,6 +55,7 @@ def create_contract(
 @router.get("", response_model=schemas.ContractList)
 def list_contracts(
     app: Application,
+    views: Views,
     actor: CurrentActor,
     state: schemas.State | None = None,
     customer_id: str | None = None,
@@ -56,27 +65,15 @@ def list_contracts(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """The contract ledger (合同台账), oldest first: filter by state, customer, owner, text."""
-    needle = q.casefold() if q else None
-    matches = [
-        contract
-        for contract in app.contracts(actor)
-        if (state is None or contract.state == state)
-        and (customer_id is None or contract.customer["id"] == customer_id)
-        and (owner is None or contract.owner == owner)
-        and (needle is None or needle in _searchable(contract))
-    ]
-    return {
-        "items": [contract_body(c) for c in matches[offset : offset + limit]],
-        "total": len(matches),
-        "limit": limit,
-        "offset": offset,
-    }
-
-
-def _searchable(contract: Contract) -> str:
-    return " ".join(
-        (contract.number, contract.title, contract.customer["id"], contract.customer["name"])
-    ).casefold()
+    if actor.sees_own_contracts_only:
+        if owner not in (None, actor.id):
+            return {"items": [], "total": 0, "limit": limit, "offset": offset}
+        owner = actor.id
+    views.refresh("ledger")
+    filters = {"state": state, "customer_id": customer_id, "owner": owner}
+    ids, total = views.contracts.search(filters, q, limit, offset)
+    items = [contract_body(app.get_contract(actor, UUID(contract_id))) for contract_id in ids]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{contract_id}", response_model=schemas.ContractOut)

@@ -1,4 +1,5 @@
-"""`GET /api/health`: no authentication; what store is behind the service and how far it is."""
+"""`GET /api/health`: no authentication; the store behind the service and how far each
+read model has got."""
 
 from __future__ import annotations
 
@@ -7,24 +8,34 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.dependencies import Application
+from api.dependencies import Application, Views
 
 router = APIRouter(tags=["health"])
+
+
+class ViewPosition(BaseModel):
+    position: int
+    lag: int
 
 
 class Health(BaseModel):
     status: str
     database: str
     log_position: int
+    projections: dict[str, ViewPosition]
+    projections_error: str | None
 
 
 @router.get("/health", response_model=Health)
-def health(app: Application) -> dict[str, Any]:
-    """The store's kind and the position of the newest event in the log."""
+def health(app: Application, views: Views) -> dict[str, Any]:
+    """The store's kind, the newest event's position, and each view's position and lag."""
     module = app.factory.__module__.rsplit(".", 1)[-1]
     kind = {"popo": "memory", "sqlite": "sqlite", "postgres": "postgresql"}.get(module, module)
+    failure = views.failure
     return {
-        "status": "ok",
+        "status": "ok" if failure is None else "degraded",
         "database": kind,
-        "log_position": app.recorder.max_notification_id() or 0,
+        "log_position": views.head(),
+        "projections": views.status(),
+        "projections_error": None if failure is None else f"{type(failure).__name__}: {failure}",
     }

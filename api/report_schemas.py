@@ -1,0 +1,122 @@
+"""Response shapes of the reports (SPEC §8); money as two-decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from api.schemas import CustomerOut, Money, State, Step
+
+
+class StatementFigures(BaseModel):
+    opening_balance: Money
+    sales: Money
+    collections: Money
+    closing_balance: Money
+
+
+class StatementRow(StatementFigures):
+    customer_id: str
+    customer_name: str
+    open_complaints: int
+
+
+class Statement(BaseModel):
+    month: str
+    known_at: datetime | None
+    customers: list[StatementRow]
+    totals: StatementFigures
+
+
+class AgingFigures(BaseModel):
+    current: Money
+    d1_30: Money
+    d31_60: Money
+    d61_90: Money
+    over_90: Money
+    total: Money
+    credit: Money
+    net: Money
+
+
+class AgingRow(AgingFigures):
+    customer_id: str
+    customer_name: str
+    open_complaints: int
+
+
+class Aging(BaseModel):
+    as_of: date
+    known_at: datetime | None
+    customers: list[AgingRow]
+    totals: AgingFigures
+
+
+class OwnerRate(BaseModel):
+    owner: str
+    planned: Money
+    actual: Money
+    rate: str | None
+    shortfall: Money
+
+
+class CollectionRate(BaseModel):
+    month: str
+    owners: list[OwnerRate]
+
+
+class InboxItem(BaseModel):
+    contract_id: str
+    number: str
+    title: str
+    customer: CustomerOut
+    amount: Money
+    step: Step
+    submitted_at: datetime
+    hours_waiting: float
+
+
+class Inbox(BaseModel):
+    items: list[InboxItem]
+
+
+class CountAndAmount(BaseModel):
+    count: int
+    amount: Money
+
+
+class PeriodFigures(BaseModel):
+    signed: CountAndAmount
+    shipped: CountAndAmount
+    collected: CountAndAmount
+
+
+class MonthFigures(PeriodFigures):
+    month: str
+
+
+class ContractPerformance(BaseModel):
+    id: str
+    number: str
+    title: str
+    customer_id: str
+    owner: str
+    state: State
+    amount: Money
+    shipped: Money
+    invoiced: Money
+    collected: Money
+    receivable: Money
+    remaining: Money
+    next_due: date | None
+    days_overdue: int
+
+
+class Performance(BaseModel):
+    period: str
+    first_day: date
+    last_day: date
+    totals: PeriodFigures
+    months: list[MonthFigures]
+    contracts: list[ContractPerformance]

@@ -1,0 +1,147 @@
+"""Receivables for finance (SPEC §5): the monthly statement, aging and collection rate,
+as JSON or as CSV / XLSX files with the same figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from api import report_schemas as schemas
+from api.dependencies import Application, CurrentActor, Views
+from api.exports import XLSX, export
+from api.periods import month_bounds
+from api.presenters import money_from_cents
+from api.problems import problem_responses
+from domain.contract_policy import authorize_reports
+from domain.errors import InvalidInputError
+from projections.receivables_reports import BUCKETS, Scope
+from projections.view import recorded
+
+router = APIRouter(
+    prefix="/receivables",
+    tags=["receivables"],
+    responses=problem_responses(401, 403, 422, 503),
+)
+FILES = {200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the report"}}
+Month = Annotated[str | None, Query(description="YYYY-MM; this month by default")]
+KnownAt = Annotated[
+    datetime | None, Query(description="count only events recorded by then (ISO, with offset)")
+]
+Format = Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")]
+STATEMENT_FIGURES = ("opening_balance", "sales", "collections", "closing_balance")
+AGING_FIGURES = (*BUCKETS, "total", "credit", "net")
+
+
+@router.get("/statement", response_model=schemas.Statement, responses=FILES)
+def statement(
+    views: Views,
+    app: Application,
+    actor: CurrentActor,
+    month: Month = None,
+    customer_id: str | None = None,
+    known_at: KnownAt = None,
+    fmt: Format = "json",
+) -> Any:
+    """应收账款明细: per customer, the opening balance, sales and collections of the month."""
+    scope = _scope(actor, customer_id, known_at)
+    month = month or app.today().strftime("%Y-%m")
+    first, last = month_bounds(month)
+    views.refresh("receivables")
+    rows = views.receivables.statement(first, last, scope)
+    body = {
+        "month": month,
+        "known_at": known_at,
+        "customers": _with_names(views, rows, STATEMENT_FIGURES),
+        "totals": _totals(rows, STATEMENT_FIGURES),
+    }
+    return _respond(body, STATEMENT_FIGURES, fmt, f"statement-{month}")
+
+
+@router.get("/aging", response_model=schemas.Aging, responses=FILES)
+def aging(
+    views: Views,
+    app: Application,
+    actor: CurrentActor,
+    as_of: date | None = None,
+    customer_id: str | None = None,
+    known_at: KnownAt = None,
+    fmt: Format = "json",
+) -> Any:
+    """Unpaid shipments by days past due (first-in-first-out by due date), credit and net."""
+    scope = _scope(actor, customer_id, known_at)
+    as_of = as_of or app.today()
+    views.refresh("receivables")
+    rows = views.receivables.aging(as_of, scope)
+    body = {
+        "as_of": as_of,
+        "known_at": known_at,
+        "customers": _with_names(views, rows, AGING_FIGURES),
+        "totals": _totals(rows, AGING_FIGURES),
+    }
+    return _respond(body, AGING_FIGURES, fmt, f"aging-{as_of}")
+
+
+@router.get("/collection-rate", response_model=schemas.CollectionRate)
+def collection_rate(
+    views: Views, app: Application, actor: CurrentActor, month: Month = None
+) -> dict[str, Any]:
+    """回款完成率 per owner: actual collections against what was due (the plan rolls over)."""
+    owner = authorize_reports(actor)
+    month = month or app.today().strftime("%Y-%m")
+    first, last = month_bounds(month)
+    views.refresh("receivables")
+    owners = []
+    for row in views.receivables.collection_rate(first, last, Scope(owner=owner)):
+        planned, actual = row["planned"], row["actual"]
+        owners.append({
+            "owner": row["owner"],
+            "planned": money_from_cents(planned),
+            "actual": money_from_cents(actual),
+            "rate": _rate(actual, planned),
+            "shortfall": money_from_cents(max(planned - actual, 0)),
+        })  # fmt: skip
+    return {"month": month, "owners": owners}
+
+
+def _rate(actual: int, planned: int) -> str | None:
+    """回款完成率 to four decimals; none when nothing was planned."""
+    if planned == 0:
+        return None
+    return str((Decimal(actual) / Decimal(planned)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def _scope(actor: Any, customer_id: str | None, known_at: datetime | None) -> Scope:
+    owner = authorize_reports(actor)
+    if known_at is not None and known_at.tzinfo is None:
+        raise InvalidInputError("known_at needs a UTC offset, e.g. 2026-01-31T12:00:00+08:00")
+    return Scope(owner, customer_id, recorded(known_at) if known_at else None)
+
+
+def _with_names(
+    views: Views, rows: list[dict[str, Any]], figures: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    names = views.receivables.customer_names()
+    return [
+        {
+            "customer_id": row["customer_id"],
+            "customer_name": names.get(row["customer_id"], ""),
+            **{name: money_from_cents(row[name]) for name in figures},
+            "open_complaints": 0,  # complaints are not recorded yet (SPEC §3 lands later)
+        }
+        for row in rows
+    ]
+
+
+def _totals(rows: list[dict[str, Any]], figures: tuple[str, ...]) -> dict[str, str]:
+    return {name: money_from_cents(sum(row[name] for row in rows)) for name in figures}
+
+
+def _respond(body: dict[str, Any], figures: tuple[str, ...], fmt: str, name: str) -> Any:
+    if fmt == "json":
+        return body
+    total_row = {"customer_id": "TOTAL", "customer_name": "", **body["totals"]}
+    columns = ("customer_id", "customer_name", *figures)
+    return export([*body["customers"], total_row], columns, set(figures), fmt, name)

@@ -1,0 +1,126 @@
+"""The contract ledger (合同台账): one row per contract with its state, parties, totals and
+the approvals of the current review round, for the ledger search and the approval inbox."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from domain.contract import Contract
+from projections.store import Writer
+from projections.view import Handler, View, cents, recorded
+
+
+class LedgerView(View):
+    name = "ledger"
+    tables = ("ledger", "ledger_approvals")
+
+    def schema(self) -> list[str]:
+        return [
+            f"""CREATE TABLE IF NOT EXISTS {self.t("ledger")} (
+                contract_id TEXT PRIMARY KEY, position BIGINT NOT NULL, number TEXT NOT NULL,
+                title TEXT NOT NULL, customer_id TEXT NOT NULL, customer_name TEXT NOT NULL,
+                owner TEXT NOT NULL, created_by TEXT NOT NULL, amount BIGINT NOT NULL,
+                state TEXT NOT NULL, signed_on TEXT, submitted_at TEXT,
+                required TEXT NOT NULL, shipped BIGINT NOT NULL, invoiced BIGINT NOT NULL,
+                collected BIGINT NOT NULL)""",
+            f"""CREATE INDEX IF NOT EXISTS ledger{self.suffix}_by_state
+                ON {self.t("ledger")} (state, position)""",
+            f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_approvals")} (
+                contract_id TEXT NOT NULL, step TEXT NOT NULL, granted_by TEXT NOT NULL,
+                PRIMARY KEY (contract_id, step))""",
+        ]
+
+    def event_handlers(self) -> dict[type, Handler]:
+        return {
+            Contract.Created: self._created,
+            Contract.Revised: self._revised,
+            Contract.Submitted: self._submitted,
+            Contract.Approved: self._approved,
+            Contract.Rejected: self._rejected,
+            Contract.Signed: self._signed,
+            Contract.Started: self._moved,
+            Contract.Accepted: self._moved,
+            Contract.Settled: self._moved,
+            Contract.Terminated: self._moved,
+            Contract.Shipped: self._totals("shipped", 1),
+            Contract.Invoiced: self._totals("invoiced", 1),
+            Contract.PaymentReceived: self._totals("collected", 1),
+            Contract.Refunded: self._totals("collected", -1),
+        }
+
+    def _created(self, w: Writer, event: Any, position: int) -> None:
+        terms, customer = event.terms, event.terms["customer"]
+        w.execute(
+            f"INSERT INTO {self.t('ledger')} VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, '[]', 0, 0, 0)",
+            (
+                str(event.originator_id), position, event.number, terms["title"],
+                customer["id"], customer["name"], event.owner, event.actor,
+                cents(terms["amount"]),
+            ),
+        )  # fmt: skip
+
+    def _revised(self, w: Writer, event: Any, position: int) -> None:
+        contract_id, changes = str(event.originator_id), event.changes
+        updates: dict[str, Any] = {}
+        if "title" in changes:
+            updates["title"] = changes["title"]
+        if "customer" in changes:
+            updates["customer_id"] = changes["customer"]["id"]
+            updates["customer_name"] = changes["customer"]["name"]
+        if "amount" in changes:
+            updates["amount"] = cents(changes["amount"])
+        if updates:
+            assignments = ", ".join(f"{column} = ?" for column in updates)
+            w.execute(
+                f"UPDATE {self.t('ledger')} SET {assignments} WHERE contract_id = ?",
+                (*updates.values(), contract_id),
+            )
+
+    def _submitted(self, w: Writer, event: Any, position: int) -> None:
+        w.execute(
+            f"UPDATE {self.t('ledger')} SET state = ?, required = ?, submitted_at = ? "
+            "WHERE contract_id = ?",
+            (event.to, json.dumps(event.required_approvals), recorded(event.timestamp),
+             str(event.originator_id)),
+        )  # fmt: skip
+        self._clear_approvals(w, event)
+
+    def _approved(self, w: Writer, event: Any, position: int) -> None:
+        w.execute(
+            f"INSERT INTO {self.t('ledger_approvals')} VALUES (?, ?, ?)",
+            (str(event.originator_id), event.step, event.actor),
+        )
+
+    def _rejected(self, w: Writer, event: Any, position: int) -> None:
+        self._moved(w, event, position)
+        self._clear_approvals(w, event)
+
+    def _signed(self, w: Writer, event: Any, position: int) -> None:
+        w.execute(
+            f"UPDATE {self.t('ledger')} SET state = ?, signed_on = ? WHERE contract_id = ?",
+            (event.to, event.signed_on.isoformat(), str(event.originator_id)),
+        )
+
+    def _moved(self, w: Writer, event: Any, position: int) -> None:
+        w.execute(
+            f"UPDATE {self.t('ledger')} SET state = ? WHERE contract_id = ?",
+            (event.to, str(event.originator_id)),
+        )
+
+    def _totals(self, column: str, sign: int) -> Handler:
+        def handle(w: Writer, event: Any, position: int) -> None:
+            w.execute(
+                f"UPDATE {self.t('ledger')} SET state = ?, {column} = {column} + ? "
+                "WHERE contract_id = ?",
+                (event.to, sign * cents(event.amount), str(event.originator_id)),
+            )
+
+        return handle
+
+    def _clear_approvals(self, w: Writer, event: Any) -> None:
+        w.execute(
+            f"DELETE FROM {self.t('ledger_approvals')} WHERE contract_id = ?",
+            (str(event.originator_id),),
+        )

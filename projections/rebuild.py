@@ -1,0 +1,85 @@
+"""Rebuild a view from the start beside the live one, compare them row for row, and switch
+over only when they are identical (or when told to, after a projection was fixed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.application import Application
+
+from projections.projector import Projector
+from projections.view import View
+
+MAX_REPORTED = 20
+ATTEMPTS = 10
+
+
+@dataclass
+class RebuildResult:
+    view: str
+    position: int
+    identical: bool
+    switched: bool
+    differences: list[str] = field(default_factory=list)
+
+
+def rebuild(
+    app: Application[Any],
+    live: View,
+    *,
+    force: bool = False,
+    done: Callable[[int], None] | None = None,
+) -> RebuildResult:
+    """Replay the log into fresh tables up to the live view's position and compare."""
+    fresh = type(live)(live.store, suffix="_rebuild")
+    fresh.drop()
+    fresh.create()
+    _forget(fresh)
+    try:
+        Projector(app, live).catch_up()
+        for _ in range(ATTEMPTS):  # another process may move the live view meanwhile
+            position = live.store.position(live.key)
+            Projector(app, fresh).catch_up(until=position, done=done)
+            live_rows, fresh_rows = live.dump(), fresh.dump()
+            if live.store.position(live.key) == position:
+                break
+        differences = _differences(live_rows, fresh_rows)
+        switched = not differences or force
+        if switched:
+            _copy(fresh, live)
+        return RebuildResult(live.name, position, not differences, switched, differences)
+    finally:
+        fresh.drop()
+        _forget(fresh)
+
+
+def _differences(
+    live: dict[str, list[tuple[Any, ...]]], fresh: dict[str, list[tuple[Any, ...]]]
+) -> list[str]:
+    found = []
+    for table, live_rows in live.items():
+        only_live = sorted(set(live_rows) - set(fresh[table]))
+        only_fresh = sorted(set(fresh[table]) - set(live_rows))
+        found += [f"{table}: live has {row}" for row in only_live]
+        found += [f"{table}: rebuild has {row}" for row in only_fresh]
+        if len(live_rows) != len(fresh[table]) and not (only_live or only_fresh):
+            found.append(f"{table}: {len(live_rows)} live rows, {len(fresh[table])} rebuilt")
+    return found[:MAX_REPORTED]
+
+
+def _copy(source: View, target: View) -> None:
+    """Replace the live rows by the rebuilt ones in one transaction."""
+    with target.store.writing() as writer:
+        for table in target.tables:
+            writer.execute(f"DELETE FROM {target.t(table)}")
+            writer.execute(f"INSERT INTO {target.t(table)} SELECT * FROM {source.t(table)}")
+
+
+def _forget(view: View) -> None:
+    """Remove a view's tracking record, so that its next build starts from the beginning."""
+    store = view.store
+    with store.writing() as writer:
+        tracking = store.table(getattr(store.recorder, "tracking_table_name", "tracking"))
+        writer.execute(f"DELETE FROM {tracking} WHERE application_name = ?", (view.key,))

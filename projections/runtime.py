@@ -1,0 +1,114 @@
+"""The read models of one application: created at start, kept fresh in the background, and
+brought up to the log's head before each report so that a reader sees every write whose
+response it already has (SPEC §5 read-your-writes)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from projections.contract_reports import ContractReports
+from projections.ledger import LedgerView
+from projections.projector import BATCH_SIZE, Projector
+from projections.receivables import ReceivablesView
+from projections.receivables_reports import ReceivablesReports
+from projections.store import ViewStore
+from projections.view import View
+
+VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView)
+
+
+class ProjectionStalledError(Exception):
+    """A view could not reach the log's head: it failed on an event, or its worker is behind."""
+
+
+class Projections:
+    def __init__(
+        self, app: Application[Any], *, inline: bool = True, batch_size: int = BATCH_SIZE
+    ) -> None:
+        """`inline`: this process applies events; otherwise `contractflow projections run` does."""
+        self.app = app
+        self.inline = inline
+        self.store = ViewStore.beside(app)
+        self.views: dict[str, View] = {cls.name: cls(self.store) for cls in VIEW_CLASSES}
+        for view in self.views.values():
+            view.create()
+        self.projectors = {
+            name: Projector(app, view, batch_size) for name, view in self.views.items()
+        }
+        self.receivables = ReceivablesReports(self.views["receivables"])  # type: ignore[arg-type]
+        self.contracts = ContractReports(self.views["ledger"], self.views["receivables"])  # type: ignore[arg-type]
+        self.failure: BaseException | None = None
+        self._stop = threading.Event()
+        self._news = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def refresh(self, *names: str, timeout: float = 10.0) -> None:
+        """Bring the named views (all by default) up to the log's head as of now."""
+        head = self.head()
+        projectors = [self.projectors[name] for name in names or self.projectors]
+        if self.inline:
+            for projector in projectors:
+                projector.catch_up(until=head)
+            return
+        deadline, pause = time.monotonic() + timeout, 0.01
+        while any(projector.position < head for projector in projectors):
+            if time.monotonic() > deadline:
+                raise ProjectionStalledError(f"views did not reach position {head} in {timeout}s")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+    def status(self) -> dict[str, dict[str, int]]:
+        head = self.head()
+        return {
+            name: {"position": (position := projector.position), "lag": max(head - position, 0)}
+            for name, projector in self.projectors.items()
+        }
+
+    def run(self, poll_seconds: float = 0.5) -> None:
+        """Apply new events as they come until `stop()`; a failure stops the loop loudly."""
+        if isinstance(self.app.recorder, PostgresApplicationRecorder):
+            self._spawn(self._listen)
+        try:
+            while not self._stop.is_set():
+                for projector in self.projectors.values():
+                    projector.catch_up()
+                self._news.wait(poll_seconds)
+                self._news.clear()
+        except BaseException as error:
+            self.failure = error  # shown by health; a restart resumes from the positions
+            raise
+
+    def start(self) -> None:
+        """Run in a background thread of this process (the default deployment)."""
+        self._spawn(self.run)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._news.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.store.close()
+
+    def _listen(self) -> None:
+        """Wake the loop on the library's own NOTIFY, instead of waiting for the next poll."""
+        recorder = self.app.recorder
+        assert isinstance(recorder, PostgresApplicationRecorder)
+        with recorder.datastore.get_connection() as conn:
+            conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
+            while not self._stop.is_set():
+                for _ in conn.notifies(timeout=0.5, stop_after=1):
+                    self._news.set()
+
+    def _spawn(self, target: Any) -> None:
+        thread = threading.Thread(target=target, daemon=True, name=f"projections-{target.__name__}")
+        thread.start()
+        self._threads.append(thread)

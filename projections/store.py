@@ -1,0 +1,88 @@
+"""Where read models live: the event store's own database, or an in-memory SQLite database
+beside a `memory:` event store. Rows and the library's tracking record are written in one
+transaction, so every event is applied exactly once, also after a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresFactory, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory, SQLiteTrackingRecorder
+
+Row = dict[str, Any]
+
+
+class Writer:
+    """One open write transaction on the view store."""
+
+    def __init__(self, store: ViewStore, cursor: Any) -> None:
+        self.store = store
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.store.dialect_sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self.store.dialect_sql(sql), rows)
+
+    def track(self, view: str, position: int) -> None:
+        """Record that `view` has applied the log up to `position` (fails if it already had)."""
+        self.store.recorder._insert_tracking(self.cursor, Tracking(view, position))
+
+
+class ViewStore:
+    def __init__(
+        self, recorder: TrackingRecorder, schema: str | None, *, owns_datastore: bool
+    ) -> None:
+        self.recorder = recorder
+        self.schema = schema
+        self.owns_datastore = owns_datastore
+        self.is_postgres = isinstance(recorder, PostgresTrackingRecorder)
+
+    @classmethod
+    def beside(cls, app: Application[Any]) -> ViewStore:
+        """The store for `app`'s read models, with the tracking table created."""
+        factory = app.factory
+        recorder: TrackingRecorder
+        if isinstance(factory, PostgresFactory):
+            recorder = PostgresTrackingRecorder(
+                factory.datastore, tracking_table_name=f"{app.name}_view_tracking"
+            )
+            store = cls(recorder, factory.datastore.schema, owns_datastore=False)
+        elif isinstance(factory, SQLiteFactory):
+            store = cls(SQLiteTrackingRecorder(factory.datastore), None, owns_datastore=False)
+        else:  # memory: the views need SQL, so they get an in-memory SQLite database
+            datastore = SQLiteDatastore(f"file:views-{uuid4().hex}?mode=memory&cache=shared")
+            store = cls(SQLiteTrackingRecorder(datastore), None, owns_datastore=True)
+        store.recorder.create_table()
+        return store
+
+    def table(self, name: str) -> str:
+        return f'"{self.schema}"."{name}"' if self.schema else f'"{name}"'
+
+    def dialect_sql(self, sql: str) -> str:
+        """Statements are written with `?` placeholders; psycopg wants `%s`."""
+        return sql.replace("?", "%s") if self.is_postgres else sql
+
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            yield Writer(self, cursor)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            cursor.execute(self.dialect_sql(sql), params)
+            return [dict(row) for row in cursor.fetchall()]
+
+    def position(self, view: str) -> int:
+        return self.recorder.max_tracking_id(view) or 0
+
+    def close(self) -> None:
+        if self.owns_datastore:
+            self.recorder.datastore.close()  # type: ignore[attr-defined]

@@ -1,0 +1,73 @@
+"""A read model: its tables, how each event changes them, and a dump for comparisons."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from projections.store import Row, ViewStore, Writer
+
+Handler = Callable[[Writer, Any, int], None]
+
+
+def cents(amount: Decimal) -> int:
+    """Views keep money as integer cents: exact, and summed by the database."""
+    return int(amount * 100)
+
+
+def recorded(timestamp: datetime) -> str:
+    """Fixed-width UTC text, so that comparing strings compares times."""
+    return timestamp.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class View(ABC):
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+
+    def __init__(self, store: ViewStore, suffix: str = "") -> None:
+        self.store = store
+        self.suffix = suffix
+        self.key = f"{self.name}{suffix}"  # its tracking record
+        self.handlers: dict[type, Handler] = self.event_handlers()
+
+    def t(self, table: str) -> str:
+        """The qualified name of one of this view's tables."""
+        return self.store.table(f"{table}{self.suffix}")
+
+    @abstractmethod
+    def schema(self) -> list[str]:
+        """CREATE statements (idempotent) for the view's tables and indexes."""
+
+    @abstractmethod
+    def event_handlers(self) -> dict[type, Handler]:
+        """The events this view reads, each with the function that applies it."""
+
+    def apply(self, writer: Writer, event: Any, position: int) -> None:
+        handler = self.handlers.get(type(event))
+        if handler is not None:
+            handler(writer, event, position)
+
+    def create(self) -> None:
+        with self.store.writing() as writer:
+            for statement in self.schema():
+                writer.execute(statement)
+
+    def drop(self) -> None:
+        with self.store.writing() as writer:
+            for table in self.tables:
+                writer.execute(f"DROP TABLE IF EXISTS {self.t(table)}")
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, sorted: two views are equal when their dumps are."""
+        return {
+            table: sorted(
+                tuple(row.values()) for row in self.rows(f"SELECT * FROM {self.t(table)}")
+            )
+            for table in self.tables
+        }
+
+    def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
+        return self.store.rows(sql, params)

@@ -1,0 +1,121 @@
+"""Projections as separate processes (SPEC §9 scale-out): a worker killed mid-batch resumes
+from its tracking position and ends identical to a rebuild; an API that leaves projecting to
+workers still reads its own writes; the rebuild command reports and switches."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from api.storage import open_application
+from api.users import UserDirectory
+from projections.rebuild import rebuild
+from projections.runtime import Projections
+from tests.desk import Desk
+from tests.receivables_history import attempt, executing_contract
+
+WORKER = [sys.executable, "-m", "api.cli", "projections", "run"]
+
+
+def worker_env(database_url: str, users_file: Path, batch: int) -> dict[str, str]:
+    return os.environ | {
+        "CONTRACTFLOW_DATABASE_URL": database_url,
+        "CONTRACTFLOW_USERS": str(users_file),
+        "CONTRACTFLOW_PROJECTION_BATCH": str(batch),
+    }
+
+
+def wait_until(condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_worker_killed_mid_batch_resumes_and_matches_a_rebuild(
+    durable_url: str, users_file: Path
+) -> None:
+    app = open_application(Settings(database_url=durable_url, users_file=users_file))
+    for n in range(60):
+        contract_id = executing_contract(app, f"C{n % 7}", "li.lei")
+        for day in (3, 40, 95):
+            attempt(app, ("ship", contract_id, Decimal("1000.00"), day))
+            attempt(app, ("pay", contract_id, Decimal("700.00"), day + 10))
+    views = Projections(app, inline=False)
+    head = views.head()
+    env = worker_env(durable_url, users_file, batch=5)
+    worker = subprocess.Popen(WORKER, env=env, stderr=subprocess.DEVNULL)
+    wait_until(lambda: views.projectors["receivables"].position > 0)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    killed_at = views.projectors["receivables"].position
+    assert 0 < killed_at < head, "the worker should have been stopped part way"
+    restarted = subprocess.Popen(WORKER, env=env, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: all(p.position >= head for p in views.projectors.values()))
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=10)
+    for view in views.views.values():
+        result = rebuild(app, view)
+        assert result.identical, result.differences
+    views.stop()
+    app.close()
+
+
+def test_an_api_without_inline_projections_still_reads_its_writes(
+    durable_url: str, users_file: Path, tokens: dict[str, str]
+) -> None:
+    settings = Settings(database_url=durable_url, users_file=users_file, projections_inline=False)
+    worker = subprocess.Popen(
+        WORKER, env=worker_env(durable_url, users_file, 100), stderr=subprocess.DEVNULL
+    )
+    try:
+        with TestClient(create_app(settings, UserDirectory.load(users_file))) as client:
+            desk = Desk(client, lambda user: {"Authorization": f"Bearer {tokens[user]}"})
+            contract = desk.executing()
+            desk.ok(contract, "ship", "li.lei", {"amount": "5", "shipped_on": "2026-01-05"})
+            statement = client.get(
+                "/api/receivables/statement",
+                params={"month": "2026-01"},
+                headers=desk.as_user("zhao.qiang"),
+            ).json()
+            assert statement["totals"]["sales"] == "5.00"
+            health = client.get("/api/health").json()
+            assert health["projections"]["receivables"]["lag"] == 0
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+
+
+def test_the_rebuild_command_reports_identical_views(durable_url: str, users_file: Path) -> None:
+    app = open_application(Settings(database_url=durable_url, users_file=users_file))
+    executing_contract(app, "C1", "li.lei")
+    app.close()
+    env = worker_env(durable_url, users_file, 1000)
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli", "projections", "rebuild"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ledger: identical" in result.stdout and "receivables: identical" in result.stdout
+    status = subprocess.run(
+        [sys.executable, "-m", "api.cli", "projections", "status"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "lag        0" in status.stdout
