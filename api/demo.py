@@ -88,7 +88,7 @@ def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> Non
         },
     )
     cid = contract.id
-    day = _Calendar(app.today() - timedelta(days=200 - index * 5), app.today())
+    day = _Calendar(app.today() - timedelta(days=240 - index * 6), app.today())
     if target == DRAFT:
         return
     app.submit_contract(owner, cid, None)
@@ -109,14 +109,16 @@ def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> Non
     first_batch = (amount * Decimal("0.6")).quantize(Decimal("0.01"))
     app.start_contract(specialist, cid, day.after(5), None)
     app.ship(specialist, cid, first_batch, day.after(15), "首批", None)
+    progress_payment = (amount * Decimal("0.3")).quantize(Decimal("0.01"))
+    app.pay(finance, cid, progress_payment, day.after(25), "PROGRESS-1", None)
     if target == EXECUTING:
         return
-    app.ship(specialist, cid, amount - first_batch, day.after(20), "尾批", None)
+    app.ship(specialist, cid, amount - first_batch, day.after(5), "尾批", None)
     app.invoice(finance, cid, amount, f"INV-{index:04d}", day.after(2), None)
     app.accept_contract(specialist, cid, day.after(10), "验收合格", None)
     if target == ACCEPTED:
         return
-    app.pay(finance, cid, amount - advance, day.after(25), "FINAL-1", None)
+    app.pay(finance, cid, amount - advance - progress_payment, day.after(25), "FINAL-1", None)
 
 
 DECIDERS = {

@@ -105,7 +105,7 @@ class Projections:
         with recorder.datastore.get_connection() as conn:
             conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
             while not self._stop.is_set():
-                for _ in conn.notifies(timeout=0.5, stop_after=1):
+                for _ in conn.notifies(timeout=0.1, stop_after=1):
                     self._news.set()
 
     def _spawn(self, target: Any) -> None:

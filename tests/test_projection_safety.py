@@ -1,0 +1,91 @@
+"""Exactly once, loud failures and honest rebuilds (SPEC §5, issue: read models)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from api.storage import library_env
+from domain.contract import Contract
+from domain.service import ContractFlow
+from projections.projector import Projector
+from projections.rebuild import rebuild
+from projections.receivables import ReceivablesView
+from projections.runtime import Projections
+from projections.store import Writer
+from tests.receivables_history import attempt, executing_contract
+
+
+@pytest.fixture
+def history(database_url: str) -> Any:
+    app = ContractFlow(library_env(database_url, 5))
+    views = Projections(app)
+    contract_id = executing_contract(app, "C1", "li.lei")
+    for day in (5, 20, 35):
+        attempt(app, ("ship", contract_id, Decimal("1000.00"), day))
+    attempt(app, ("pay", contract_id, Decimal("1500.00"), 40))
+    yield app, views
+    views.stop()
+    app.close()
+
+
+class FailingOnShipments(ReceivablesView):
+    """A projection with a bug: it fails on shipments while `broken` is set."""
+
+    broken = True
+
+    def _shipped(self, w: Writer, event: Any, position: int) -> None:
+        if self.broken:
+            raise RuntimeError("bug in the shipment handler")
+        super()._shipped(w, event, position)
+
+
+def test_a_failing_event_stops_the_view_at_its_last_good_batch(history: Any) -> None:
+    app, views = history
+    view = FailingOnShipments(views.store, suffix="_buggy")
+    view.create()
+    projector = Projector(app, view, batch_size=3)
+    with pytest.raises(RuntimeError, match="bug in the shipment handler"):
+        projector.catch_up()
+    stopped_at = projector.position
+    assert stopped_at < views.head()
+    assert view.rows(f"SELECT * FROM {view.t('rcv_shipments')}") == []
+    view.broken = False  # the fix is deployed; the view resumes from its tracking position
+    assert projector.catch_up() == views.head()
+    views.refresh()
+    assert view.dump() == views.views["receivables"].dump()
+    view.drop()
+
+
+def test_a_batch_is_applied_once_even_when_two_projectors_race(history: Any) -> None:
+    app, views = history
+    live = views.views["receivables"]
+    first, second = Projector(app, live, batch_size=2), Projector(app, live, batch_size=2)
+    first.catch_up()
+    second.catch_up()  # finds every batch already tracked and applies none of them again
+    shipments = live.rows(f"SELECT SUM(amount) AS total FROM {live.t('rcv_shipments')}")
+    assert int(shipments[0]["total"]) == 300000
+
+
+def test_a_rebuild_reports_differences_and_keeps_the_live_view(history: Any) -> None:
+    app, views = history
+    views.refresh()
+    live = views.views["receivables"]
+    with views.store.writing() as writer:
+        writer.execute(f"UPDATE {live.t('rcv_shipments')} SET amount = amount + 1")
+    result = rebuild(app, live)
+    assert (result.identical, result.switched) == (False, False)
+    assert any("rcv_shipments" in difference for difference in result.differences)
+    assert rebuild(app, live, force=True).switched
+    assert rebuild(app, live).identical
+
+
+def test_views_ignore_events_they_do_not_read(history: Any) -> None:
+    _, views = history
+    assert Contract.Submitted not in views.views["receivables"].handlers
+    views.refresh()
+    assert views.status() == {
+        name: {"position": views.head(), "lag": 0} for name in ("ledger", "receivables")
+    }
