@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
@@ -129,10 +128,9 @@ def _projections_rebuild(args: argparse.Namespace) -> int:
         failed = False
         for name in names:
             bar = Progress(views.head(), f"rebuilding {name}")
-            started = time.monotonic()
             result = rebuild(views.app, views.views[name], force=args.force, done=bar.advance)
             bar.close()
-            rate = result.position / max(time.monotonic() - started, 1e-9)
+            rate = bar.done / max(result.replay_seconds, 1e-9)
             verdict = "identical" if result.identical else "DIFFERENT"
             print(
                 f"{name}: {verdict} at position {result.position} ({rate:,.0f} events/s); "
