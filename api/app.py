@@ -9,7 +9,15 @@ from fastapi import APIRouter, FastAPI
 
 from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
-from api.routes import approvals, contract_actions, contracts, health, receivables, reports
+from api.routes import (
+    approvals,
+    complaints,
+    contract_actions,
+    contracts,
+    health,
+    receivables,
+    reports,
+)
 from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory
@@ -50,6 +58,7 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     api.include_router(contracts.router)
     api.include_router(contract_actions.router)
     api.include_router(approvals.router)
+    api.include_router(complaints.router)
     api.include_router(receivables.router)
     api.include_router(reports.router)
     app.include_router(api)

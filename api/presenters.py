@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
+from domain.complaint import Complaint
 from domain.contract import Contract
 from domain.money import format_money
 
@@ -18,7 +19,7 @@ EVENT_ENVELOPE = frozenset(
 )
 
 
-def contract_body(contract: Contract) -> dict[str, Any]:
+def contract_body(contract: Contract, open_complaints: int) -> dict[str, Any]:
     return {
         "id": str(contract.id),
         "number": contract.number,
@@ -48,7 +49,7 @@ def contract_body(contract: Contract) -> dict[str, Any]:
         },
         "signed_on": contract.signed_on,
         "accepted_on": contract.accepted_on,
-        "open_complaints": 0,  # complaints are not recorded yet (SPEC §3 lands later)
+        "open_complaints": open_complaints,
         "created_by": contract.created_by,
         "created_at": contract.created_on,
         "updated_at": contract.modified_on,
@@ -93,3 +94,28 @@ def plain(value: Any) -> Any:
 def money_from_cents(cents: int) -> str:
     """Read models keep integer cents; responses show two-decimal strings."""
     return format_money(Decimal(cents).scaleb(-2))
+
+
+def complaint_body(complaint: Complaint) -> dict[str, Any]:
+    return {
+        "id": str(complaint.id),
+        "number": complaint.number,
+        "customer": complaint.customer,
+        "contract_id": str(complaint.contract_id) if complaint.contract_id else None,
+        "channel": complaint.channel,
+        "category": complaint.category,
+        "severity": complaint.severity,
+        "description": complaint.description,
+        "state": complaint.state,
+        "version": complaint.version,
+        "handler": complaint.handler,
+        "received_at": complaint.received_at,
+        "handled_at": complaint.handled_at,
+        "revisited_at": complaint.revisited_at,
+        "resolution": complaint.resolution,
+        "revisit": complaint.revisit,
+        "reopen_count": complaint.reopen_count,
+        "handle_due": complaint.handle_due,
+        "revisit_due": complaint.revisit_due,
+        "allowed_actions": complaint.allowed_actions,
+    }

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import (
     BaseModel,
@@ -272,3 +273,110 @@ class HistoryEvent(BaseModel):
 class History(BaseModel):
     id: str
     events: list[HistoryEvent]
+
+
+# Complaints (SPEC §3).
+
+
+def _aware(value: object) -> object:
+    """Timestamps carry their UTC offset: a bare local time would be ambiguous."""
+    if isinstance(value, str) and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", value):
+        raise ValueError("a timestamp needs a UTC offset, e.g. 2026-03-01T09:30:00+08:00")
+    return value
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_aware)]
+Channel = Literal["phone", "email", "visit", "other"]
+Category = Literal["quality", "delivery", "billing", "service", "other"]
+Severity = Literal["low", "normal", "high"]
+ComplaintState = Literal["received", "handled", "revisited"]
+
+
+class ComplaintCustomer(Body):
+    id: Identifier
+    name: Name
+
+
+class ComplaintReceive(Body):
+    customer: ComplaintCustomer
+    contract_id: UUID | None = None
+    channel: Channel
+    category: Category
+    severity: Severity = "normal"
+    description: Text
+    received_at: Timestamp | None = None
+
+    def details(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"received_at"})
+
+
+class Assign(Body):
+    handler: Identifier
+
+
+class Handle(Body):
+    resolution: Text
+    handled_at: Timestamp | None = None
+
+
+class Revisit(Body):
+    satisfied: Annotated[bool, Field(strict=True)]
+    score: Annotated[int, Field(strict=True, ge=1, le=5)]
+    note: Text | None = None
+    revisited_at: Timestamp | None = None
+
+    def outcome(self) -> dict[str, Any]:
+        return {"satisfied": self.satisfied, "score": self.score, "note": self.note}
+
+
+class RevisitOut(BaseModel):
+    satisfied: bool
+    score: int
+    note: str | None
+
+
+class ComplaintOut(BaseModel):
+    id: str
+    number: str
+    customer: CustomerOut
+    contract_id: str | None
+    channel: Channel
+    category: Category
+    severity: Severity
+    description: str
+    state: ComplaintState
+    version: int
+    handler: str | None
+    received_at: datetime
+    handled_at: datetime | None
+    revisited_at: datetime | None
+    resolution: str | None
+    revisit: RevisitOut | None
+    reopen_count: int
+    handle_due: datetime | None
+    revisit_due: datetime | None
+    allowed_actions: list[str]
+
+
+class ComplaintList(BaseModel):
+    items: list[ComplaintOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class StateCounts(BaseModel):
+    received: int
+    handled: int
+    revisited: int
+
+
+class ComplaintLoop(BaseModel):
+    as_of: datetime
+    by_state: StateCounts
+    overdue_handling: int
+    overdue_revisit: int
+    reopened: int
+    mean_hours_to_handle: str | None
+    satisfaction_rate: str | None
+    by_category: dict[Category, int]

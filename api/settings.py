@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from domain.complaint_policy import ServiceLevels
 from domain.routing import ApprovalRouting
 
 DEFAULT_DATABASE_URL = "sqlite:///./contractflow.db"
@@ -20,6 +22,7 @@ class Settings:
     users_file: Path = Path(DEFAULT_USERS_FILE)
     timezone: str = "Asia/Shanghai"
     routing: ApprovalRouting = field(default_factory=ApprovalRouting)
+    service_levels: ServiceLevels = field(default_factory=ServiceLevels)
     db_timeout_seconds: int = 2
     max_body_bytes: int = 1024 * 1024
     projections_inline: bool = True  # False: `contractflow projections run` workers apply events
@@ -41,7 +44,16 @@ class Settings:
                 )
             ),
         )
+        levels = ServiceLevels(
+            handle_within=timedelta(
+                hours=float(environ.get("CONTRACTFLOW_HANDLE_WITHIN_HOURS", "48"))
+            ),
+            revisit_within=timedelta(
+                days=float(environ.get("CONTRACTFLOW_REVISIT_WITHIN_DAYS", "7"))
+            ),
+        )
         return cls(
+            service_levels=levels,
             database_url=environ.get("CONTRACTFLOW_DATABASE_URL", defaults.database_url),
             users_file=Path(environ.get("CONTRACTFLOW_USERS", DEFAULT_USERS_FILE)),
             timezone=environ.get("CONTRACTFLOW_TIMEZONE", defaults.timezone),

@@ -61,5 +61,6 @@ def open_application(settings: Settings) -> ContractFlow:
     return ContractFlow(
         library_env(settings.database_url, settings.db_timeout_seconds),
         routing=settings.routing,
+        service_levels=settings.service_levels,
         timezone=settings.timezone,
     )

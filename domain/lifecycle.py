@@ -21,18 +21,27 @@ class HasState(Protocol):
 
 
 class Guard:
-    """A named condition of a transition; when it fails, the refusal carries its code."""
+    """A named condition of a transition; when it fails, the refusal carries its code.
+
+    A guard may also read facts of the command (`needs`), such as a revisit's outcome;
+    without them (listing `allowed_actions`) it is taken to hold.
+    """
 
     def __init__(
-        self, holds: Callable[[Any], bool], error: type[ConflictError], message: str
+        self,
+        holds: Callable[..., bool],
+        error: type[ConflictError],
+        message: str,
+        needs: tuple[str, ...] = (),
     ) -> None:
         self.holds = holds
         self.error = error
         self.message = message
+        self.needs = needs
         self.__name__ = holds.__name__  # shown in diagrams
 
-    def __call__(self, subject: Any) -> bool:
-        return self.holds(subject)
+    def __call__(self, subject: Any, **facts: Any) -> bool:
+        return self.holds(subject, **{name: facts[name] for name in self.needs})
 
 
 class Lifecycle:
@@ -55,23 +64,26 @@ class Lifecycle:
         automatic = set(automatic)
         self.actions = tuple(name for name in self.machine.events if name not in automatic)
 
-    def _resolve(self, subject: HasState, action: str) -> tuple[str | None, list[Guard]]:
+    def _resolve(
+        self, subject: HasState, action: str, facts: dict[str, Any] | None = None
+    ) -> tuple[str | None, list[Guard]]:
         """The destination of the first transition whose guards hold, else the failing guards."""
         failing: list[Guard] = []
         for transition in self.machine.get_transitions(trigger=action, source=subject.state):
             unmet = [
                 condition.func
                 for condition in transition.conditions
-                if bool(condition.func(subject)) != condition.target
+                if (facts is not None or not condition.func.needs)
+                and bool(condition.func(subject, **(facts or {}))) != condition.target
             ]
             if not unmet:
                 return transition.dest, []
             failing = failing or unmet
         return None, failing
 
-    def target(self, subject: HasState, action: str) -> str:
+    def target(self, subject: HasState, action: str, **facts: Any) -> str:
         """The state `action` leads to now; raises the refusal of the first failing guard."""
-        destination, failing = self._resolve(subject, action)
+        destination, failing = self._resolve(subject, action, facts)
         if destination is not None:
             return destination
         if failing:

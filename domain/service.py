@@ -7,48 +7,50 @@ every rule is checked again and no concurrent command is lost (SPEC §8).
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder
 
 from domain.actors import Actor
+from domain.commands import change, retry_on_conflict, version_at
+from domain.complaint import Complaint
+from domain.complaint_policy import ServiceLevels
+from domain.complaint_service import ComplaintDesk
 from domain.contract import Contract
 from domain.contract_policy import authorize, authorize_owner_choice
-from domain.errors import BusyError, DuplicateNumberError, NotFoundError, VersionMismatchError
+from domain.errors import DuplicateNumberError, NotFoundError
 from domain.numbering import NumberIndex, NumberSequence
 from domain.routing import ApprovalRouting
 from domain.terms import ensure_not_future
 from domain.transcodings import DateAsISO
 
-T = TypeVar("T")
-MAX_ATTEMPTS = 200
 CONTRACT_PREFIX = "HT"
 
 
-class ContractFlow(Application):
+class ContractFlow(ComplaintDesk, Application):
     """All aggregates of contractflow share this application and its notification log."""
 
     name = "contractflow"
-    snapshotting_intervals = {Contract: 50, NumberSequence: 200}  # noqa: RUF012
+    snapshotting_intervals = {Contract: 50, Complaint: 50, NumberSequence: 200}  # noqa: RUF012
 
     def __init__(
         self,
         env: dict[str, str] | None = None,
         *,
         routing: ApprovalRouting | None = None,
+        service_levels: ServiceLevels | None = None,
         timezone: str = "Asia/Shanghai",
     ) -> None:
         super().__init__(env)
         self.routing = routing or ApprovalRouting()
+        self.service_levels = service_levels or ServiceLevels()
         self.timezone = ZoneInfo(timezone)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -75,7 +77,7 @@ class ContractFlow(Application):
         """The contract now, at a version, or as it stood at a recording time."""
         current = self._visible_contract(actor, contract_id)
         if as_of is not None:
-            version = self._version_at(contract_id, as_of)
+            version = version_at(self.events.get(contract_id), as_of)
         if version is None or version == current.version:
             return current
         if not 1 <= version <= current.version:
@@ -98,16 +100,6 @@ class ContractFlow(Application):
             raise NotFoundError(f"no contract {contract_id}")
         return contract
 
-    def _version_at(self, aggregate_id: UUID, as_of: datetime) -> int:
-        version = 0
-        for stored in self.events.get(aggregate_id):
-            if stored.timestamp > as_of:
-                break
-            version = stored.originator_version
-        if version == 0:
-            raise NotFoundError(f"{aggregate_id} did not exist at {as_of.isoformat()}")
-        return version
-
     # Commands.
 
     def create_contract(
@@ -125,23 +117,24 @@ class ContractFlow(Application):
         contract_id = uuid4()
 
         def attempt() -> Contract:
-            claimed, sequence = self._claim_number(number)
+            claimed, sequence = self.claim_number(number, CONTRACT_PREFIX)
             contract = Contract.create(contract_id, claimed, owner, terms, actor)
             self.save(contract, NumberIndex(claimed, contract_id), sequence)
             return contract
 
         return retry_on_conflict(attempt)
 
-    def _claim_number(self, number: str | None) -> tuple[str, NumberSequence | None]:
+    def claim_number(self, number: str | None, prefix: str) -> tuple[str, NumberSequence | None]:
+        """The number given, if free; else the next `<prefix>-<year>-<6 digits>` not taken."""
         if number is not None:
             if NumberIndex.create_id(number) in self.repository:
                 raise DuplicateNumberError(f"number {number} is already used")
             return number, None
         year = self.today().year
         try:
-            sequence = self.repository.get(NumberSequence.create_id(CONTRACT_PREFIX, year))
+            sequence = self.repository.get(NumberSequence.create_id(prefix, year))
         except AggregateNotFoundError:
-            sequence = NumberSequence(CONTRACT_PREFIX, year)
+            sequence = NumberSequence(prefix, year)
         candidate = sequence.issue()
         while NumberIndex.create_id(candidate) in self.repository:  # taken by hand
             candidate = sequence.issue()
@@ -263,25 +256,6 @@ class ContractFlow(Application):
         expected: int | None,
         command: Callable[[Contract], None],
     ) -> Contract:
-        def attempt() -> Contract:
-            contract = self._visible_contract(actor, contract_id)
-            if expected is not None and contract.version != expected:
-                raise VersionMismatchError(
-                    f"If-Match names version {expected}; the contract is at {contract.version}",
-                    current_version=contract.version,
-                )
-            command(contract)
-            self.save(contract)
-            return contract
-
-        return retry_on_conflict(attempt)
-
-
-def retry_on_conflict(attempt: Callable[[], T]) -> T:
-    """Run `attempt` until its save wins the version race; back off a little, with jitter."""
-    for tries in range(MAX_ATTEMPTS):
-        try:
-            return attempt()
-        except IntegrityError:
-            time.sleep(random.uniform(0, 0.002 * min(tries + 1, 10)))  # noqa: S311 - jitter
-    raise BusyError(f"gave up after {MAX_ATTEMPTS} conflicting attempts; try again")
+        return change(
+            lambda: self._visible_contract(actor, contract_id), expected, command, self.save
+        )

@@ -12,6 +12,8 @@ from eventsourcing.application import Application
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
+from projections.complaint_reports import ComplaintReports
+from projections.complaints import ComplaintsView
 from projections.contract_reports import ContractReports
 from projections.ledger import LedgerView
 from projections.projector import BATCH_SIZE, Projector
@@ -20,7 +22,7 @@ from projections.receivables_reports import ReceivablesReports
 from projections.store import ViewStore
 from projections.view import View
 
-VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView)
+VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView, ComplaintsView)
 
 
 class ProjectionStalledError(Exception):
@@ -43,6 +45,7 @@ class Projections:
         }
         self.receivables = ReceivablesReports(self.views["receivables"])  # type: ignore[arg-type]
         self.contracts = ContractReports(self.views["ledger"], self.views["receivables"])  # type: ignore[arg-type]
+        self.complaints = ComplaintReports(self.views["complaints"])  # type: ignore[arg-type]
         self.failure: BaseException | None = None
         self._stop = threading.Event()
         self._news = threading.Event()

@@ -87,5 +87,6 @@ def test_views_ignore_events_they_do_not_read(history: Any) -> None:
     assert Contract.Submitted not in views.views["receivables"].handlers
     views.refresh()
     assert views.status() == {
-        name: {"position": views.head(), "lag": 0} for name in ("ledger", "receivables")
+        name: {"position": views.head(), "lag": 0}
+        for name in ("ledger", "receivables", "complaints")
     }

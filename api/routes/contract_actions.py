@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from api import schemas
 from api.dependencies import Application, CurrentActor, ExpectedVersion, parse_id
 from api.problems import problem_responses
-from api.routes.contracts import ContractId, respond
+from api.routes.contracts import ContractId, Reply
 
 router = APIRouter(
     prefix="/contracts/{contract_id}",
@@ -26,10 +26,10 @@ def submit(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Send a draft for approval; the required steps follow the amount (SPEC §2 routing)."""
-    return respond(response, app.submit_contract(actor, parse_id(contract_id), expected))
+    return reply(app.submit_contract(actor, parse_id(contract_id), expected))
 
 
 @router.post("/approve", response_model=schemas.ContractOut)
@@ -39,11 +39,11 @@ def approve(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Grant one approval step; never by the owner or creator, one step per user per round."""
     contract = app.approve_contract(actor, parse_id(contract_id), body.step, body.comment, expected)
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/reject", response_model=schemas.ContractOut)
@@ -53,11 +53,11 @@ def reject(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Send the contract back to draft, clearing every approval of the round."""
     contract = app.reject_contract(actor, parse_id(contract_id), body.step, body.reason, expected)
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/sign", response_model=schemas.ContractOut)
@@ -67,11 +67,11 @@ def sign(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Sign once every required approval is granted."""
     contract = app.sign_contract(actor, parse_id(contract_id), body.signed_on, expected)
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/start", response_model=schemas.ContractOut)
@@ -81,11 +81,11 @@ def start(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Begin execution once the advance is received (seed 000: 项目执行前收取预付款)."""
     contract = app.start_contract(actor, parse_id(contract_id), body.started_on, expected)
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/ship", response_model=schemas.ContractOut)
@@ -95,13 +95,13 @@ def ship(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Record a shipment; the shipped total never exceeds the amount."""
     contract = app.ship(
         actor, parse_id(contract_id), body.amount, body.shipped_on, body.note, expected
     )
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/invoice", response_model=schemas.ContractOut)
@@ -111,13 +111,13 @@ def invoice(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Record an invoice; invoice numbers are unique per contract."""
     contract = app.invoice(
         actor, parse_id(contract_id), body.amount, body.invoice_no, body.issued_on, expected
     )
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/pay", response_model=schemas.ContractOut)
@@ -127,13 +127,13 @@ def pay(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Record a payment (回款); collected never exceeds the amount, references are unique."""
     contract = app.pay(
         actor, parse_id(contract_id), body.amount, body.received_on, body.reference, expected
     )
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/refund", response_model=schemas.ContractOut)
@@ -143,13 +143,13 @@ def refund(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Record a refund of at most what was collected."""
     contract = app.refund(
         actor, parse_id(contract_id), body.amount, body.refunded_on, body.reason, expected
     )
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/accept", response_model=schemas.ContractOut)
@@ -159,13 +159,13 @@ def accept(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Record customer acceptance (验收) after full delivery; settles if fully collected."""
     contract = app.accept_contract(
         actor, parse_id(contract_id), body.accepted_on, body.note, expected
     )
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.post("/terminate", response_model=schemas.ContractOut)
@@ -175,8 +175,8 @@ def terminate(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """End a contract before acceptance; goods shipped stay owed."""
     contract = app.terminate_contract(actor, parse_id(contract_id), body.reason, expected)
-    return respond(response, contract)
+    return reply(contract)

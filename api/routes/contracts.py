@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from api import schemas
 from api.dependencies import (
@@ -30,10 +30,24 @@ router = APIRouter(
 ContractId = Annotated[str, "the contract's id"]
 
 
-def respond(response: Response, contract: Contract) -> dict[str, Any]:
-    """Every contract response carries its version as the ETag."""
-    response.headers["ETag"] = f'"{contract.version}"'
-    return contract_body(contract)
+class ContractReply:
+    """Renders a contract with its open complaints; the version goes into the ETag."""
+
+    def __init__(self, response: Response, views: Views) -> None:
+        self.response = response
+        self.views = views
+
+    def __call__(self, contract: Contract) -> dict[str, Any]:
+        self.response.headers["ETag"] = f'"{contract.version}"'
+        return self.many([contract])[0]
+
+    def many(self, contracts: list[Contract]) -> list[dict[str, Any]]:
+        self.views.refresh("complaints")
+        counts = self.views.complaints.open_by_contract([str(c.id) for c in contracts])
+        return [contract_body(c, counts.get(str(c.id), 0)) for c in contracts]
+
+
+Reply = Annotated[ContractReply, Depends()]
 
 
 @router.post("", status_code=201, response_model=schemas.ContractOut)
@@ -42,20 +56,21 @@ def create_contract(
     app: Application,
     actor: CurrentActor,
     users: Directory,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Draft a contract. Sales own what they draft; a contract specialist may name the owner."""
     if body.owner is not None and body.owner not in users.users:
         raise InvalidInputError(f"owner {body.owner!r} is not a known user")
     contract = app.create_contract(actor, body.terms(), owner=body.owner, number=body.number)
-    response.headers["Location"] = f"/api/contracts/{contract.id}"
-    return respond(response, contract)
+    reply.response.headers["Location"] = f"/api/contracts/{contract.id}"
+    return reply(contract)
 
 
 @router.get("", response_model=schemas.ContractList)
 def list_contracts(
     app: Application,
     views: Views,
+    reply: Reply,
     actor: CurrentActor,
     state: schemas.State | None = None,
     customer_id: str | None = None,
@@ -72,7 +87,7 @@ def list_contracts(
     views.refresh("ledger")
     filters = {"state": state, "customer_id": customer_id, "owner": owner}
     ids, total = views.contracts.search(filters, q, limit, offset)
-    items = [contract_body(app.get_contract(actor, UUID(contract_id))) for contract_id in ids]
+    items = reply.many([app.get_contract(actor, UUID(contract_id)) for contract_id in ids])
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -81,7 +96,7 @@ def get_contract(
     contract_id: ContractId,
     app: Application,
     actor: CurrentActor,
-    response: Response,
+    reply: Reply,
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: datetime | None = None,
 ) -> dict[str, Any]:
@@ -91,7 +106,7 @@ def get_contract(
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInputError("as_of needs a UTC offset, e.g. 2026-01-31T12:00:00+08:00")
     contract = app.get_contract(actor, parse_id(contract_id), version=version, as_of=as_of)
-    return respond(response, contract)
+    return reply(contract)
 
 
 @router.get("/{contract_id}/history", response_model=schemas.History)
@@ -110,8 +125,8 @@ def revise_contract(
     app: Application,
     actor: CurrentActor,
     expected: ExpectedVersion,
-    response: Response,
+    reply: Reply,
 ) -> dict[str, Any]:
     """Revise a draft: only the fields sent change."""
     contract = app.revise_contract(actor, parse_id(contract_id), body.changes(), expected)
-    return respond(response, contract)
+    return reply(contract)

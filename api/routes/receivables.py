@@ -124,12 +124,14 @@ def _with_names(
     views: Views, rows: list[dict[str, Any]], figures: tuple[str, ...]
 ) -> list[dict[str, Any]]:
     names = views.receivables.customer_names()
+    views.refresh("complaints")
+    open_complaints = views.complaints.open_by_customer()
     return [
         {
             "customer_id": row["customer_id"],
             "customer_name": names.get(row["customer_id"], ""),
             **{name: money_from_cents(row[name]) for name in figures},
-            "open_complaints": 0,  # complaints are not recorded yet (SPEC §3 lands later)
+            "open_complaints": open_complaints.get(row["customer_id"], 0),
         }
         for row in rows
     ]

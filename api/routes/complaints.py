@@ -1,0 +1,146 @@
+"""Complaint routes (SPEC §3, §8): receive, list, read with time travel, assign, handle,
+revisit, history, and the loop view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api import schemas
+from api.dependencies import (
+    Application,
+    CurrentActor,
+    Directory,
+    ExpectedVersion,
+    Views,
+    parse_id,
+)
+from api.presenters import complaint_body, history_body
+from api.problems import problem_responses
+from domain.actors import CUSTOMER_SERVICE
+from domain.complaint import Complaint
+from domain.complaint_policy import authorize_reading
+from domain.errors import InvalidInputError
+
+router = APIRouter(
+    prefix="/complaints",
+    tags=["complaints"],
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+)
+ComplaintId = Annotated[str, "the complaint's id"]
+
+
+class ComplaintReply:
+    """Every complaint response carries its version as the ETag."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    def __call__(self, complaint: Complaint) -> dict[str, Any]:
+        self.response.headers["ETag"] = f'"{complaint.version}"'
+        return complaint_body(complaint)
+
+
+Reply = Annotated[ComplaintReply, Depends()]
+
+
+@router.post("", status_code=201, response_model=schemas.ComplaintOut)
+def receive(
+    body: schemas.ComplaintReceive, app: Application, actor: CurrentActor, reply: Reply
+) -> dict[str, Any]:
+    """受理: record a complaint; its handling is due within the service level."""
+    complaint = app.receive_complaint(actor, body.details(), body.received_at)
+    reply.response.headers["Location"] = f"/api/complaints/{complaint.id}"
+    return reply(complaint)
+
+
+@router.get("", response_model=schemas.ComplaintList)
+def list_complaints(
+    app: Application,
+    views: Views,
+    actor: CurrentActor,
+    state: schemas.ComplaintState | None = None,
+    customer_id: str | None = None,
+    category: schemas.Category | None = None,
+    overdue: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Complaints, oldest first: by state, customer, category, or overdue now."""
+    owner = authorize_reading(actor)
+    views.refresh("complaints")
+    filters = {
+        "state": state, "customer_id": customer_id, "category": category,
+        "contract_owner": owner, "overdue": overdue,
+    }  # fmt: skip
+    ids, total = views.complaints.search(filters, datetime.now(UTC), limit, offset)
+    items = [complaint_body(app.get_complaint(actor, UUID(i))) for i in ids]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/loop", response_model=schemas.ComplaintLoop)
+def loop(
+    views: Views, actor: CurrentActor, as_of: schemas.Timestamp | None = None
+) -> dict[str, Any]:
+    """投诉闭环: counts by state, overdue handling and revisits, reopened, time to handle,
+    satisfaction, by category; as the loop stood at `as_of` (now by default)."""
+    owner = authorize_reading(actor)
+    as_of = as_of or datetime.now(UTC)
+    views.refresh("complaints")
+    return {"as_of": as_of, **views.complaints.loop(as_of, owner)}
+
+
+@router.get("/{complaint_id}", response_model=schemas.ComplaintOut)
+def get_complaint(
+    complaint_id: ComplaintId, app: Application, actor: CurrentActor, reply: Reply,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    as_of: schemas.Timestamp | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One complaint; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
+    if version is not None and as_of is not None:
+        raise InvalidInputError("give version or as_of, not both")
+    return reply(app.get_complaint(actor, parse_id(complaint_id), version=version, as_of=as_of))
+
+
+@router.get("/{complaint_id}/history", response_model=schemas.History)
+def complaint_history(
+    complaint_id: ComplaintId, app: Application, actor: CurrentActor
+) -> dict[str, Any]:
+    """Every event of the complaint in order, with its recording time and actor."""
+    uuid = parse_id(complaint_id)
+    return history_body(uuid, app.complaint_history(actor, uuid))
+
+
+@router.post("/{complaint_id}/assign", response_model=schemas.ComplaintOut)
+def assign(
+    complaint_id: ComplaintId, body: schemas.Assign, app: Application, actor: CurrentActor,
+    users: Directory, expected: ExpectedVersion, reply: Reply,
+) -> dict[str, Any]:  # fmt: skip
+    """Give the complaint to a customer service colleague."""
+    handler = users.users.get(body.handler)
+    if handler is None or CUSTOMER_SERVICE not in handler.roles:
+        raise InvalidInputError(f"{body.handler!r} is not a customer service user")
+    return reply(app.assign_complaint(actor, parse_id(complaint_id), body.handler, expected))
+
+
+@router.post("/{complaint_id}/handle", response_model=schemas.ComplaintOut)
+def handle(
+    complaint_id: ComplaintId, body: schemas.Handle, app: Application, actor: CurrentActor,
+    expected: ExpectedVersion, reply: Reply,
+) -> dict[str, Any]:  # fmt: skip
+    """Record the resolution (迅速有结果); the revisit becomes due."""
+    uuid = parse_id(complaint_id)
+    return reply(app.handle_complaint(actor, uuid, body.resolution, body.handled_at, expected))
+
+
+@router.post("/{complaint_id}/revisit", response_model=schemas.ComplaintOut)
+def revisit(
+    complaint_id: ComplaintId, body: schemas.Revisit, app: Application, actor: CurrentActor,
+    expected: ExpectedVersion, reply: Reply,
+) -> dict[str, Any]:  # fmt: skip
+    """回访: a satisfied customer closes the loop; an unsatisfied one reopens it."""
+    uuid = parse_id(complaint_id)
+    return reply(app.revisit_complaint(actor, uuid, body.outcome(), body.revisited_at, expected))

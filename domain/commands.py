@@ -1,0 +1,63 @@
+"""How every command runs: load, decide, save; and on a lost version race, all again.
+
+A save that loses the race raises `IntegrityError`; the command then runs again on fresh
+state, so every rule is checked again and no concurrent command is lost (SPEC §8).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import BusyError, NotFoundError, VersionMismatchError
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 200
+
+
+def retry_on_conflict(attempt: Callable[[], T]) -> T:
+    """Run `attempt` until its save wins the version race; back off a little, with jitter."""
+    for tries in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except IntegrityError:
+            time.sleep(random.uniform(0, 0.002 * min(tries + 1, 10)))  # noqa: S311 - jitter
+    raise BusyError(f"gave up after {MAX_ATTEMPTS} conflicting attempts; try again")
+
+
+def change(
+    load: Callable[[], T], expected: int | None, command: Callable[[T], None],
+    save: Callable[[T], Any],
+) -> T:  # fmt: skip
+    """Load, check `If-Match`, run the command and save, retrying on conflicts."""
+
+    def attempt() -> T:
+        aggregate = load()
+        version = aggregate.version  # type: ignore[attr-defined]
+        if expected is not None and version != expected:
+            raise VersionMismatchError(
+                f"If-Match names version {expected}; the resource is at {version}",
+                current_version=version,
+            )
+        command(aggregate)
+        save(aggregate)
+        return aggregate
+
+    return retry_on_conflict(attempt)
+
+
+def version_at(events: Iterable[Any], as_of: datetime) -> int:
+    """The last version recorded at or before `as_of`."""
+    version = 0
+    for stored in events:
+        if stored.timestamp > as_of:
+            break
+        version = stored.originator_version
+    if version == 0:
+        raise NotFoundError(f"it did not exist at {as_of.isoformat()}")
+    return version
