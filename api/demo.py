@@ -7,7 +7,7 @@ aging have history to show. Seeding is deterministic (a fixed random seed).
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +34,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "chen.jing": ("陈静", ["manager"]),
     "liu.yang": ("刘洋", ["director"]),
     "sun.li": ("孙丽", ["customer_service"]),
+    "qian.kefu": ("钱客服", ["customer_service"]),
     "zhou.shen": ("周审", ["auditor"]),
 }
 CUSTOMERS = [
@@ -63,13 +64,62 @@ def _actor(user_id: str) -> Actor:
 
 
 def seed_demo_data(app: ContractFlow) -> int:
-    """Create the demo contracts; returns how many. Skips a store that has any events."""
+    """Create the demo contracts and complaints; returns how many contracts. Skips a store
+    that has any events."""
     if app.recorder.max_notification_id():
         return 0
     rng = random.Random(2026)  # noqa: S311 - deterministic demo data, not security
     for index, target in progress(enumerate(TARGETS), len(TARGETS), "seeding demo contracts"):
         _walk(app, rng, index, target)
+    for index, story in progress(enumerate(COMPLAINTS), len(COMPLAINTS), "seeding complaints"):
+        _complain(app, index, *story)
     return len(TARGETS)
+
+
+# (days ago received, category, how far the loop got): every state, some overdue, some reopened.
+COMPLAINTS = [
+    (1, "delivery", "received"),
+    (6, "quality", "received"),  # handling overdue
+    (3, "billing", "handled"),
+    (20, "quality", "handled"),  # revisit overdue
+    (30, "service", "revisited"),
+    (45, "delivery", "revisited"),
+    (25, "quality", "reopened"),  # unsatisfied revisit: back to received, overdue again
+    (60, "other", "reopened-closed"),  # reopened once, then closed
+]
+
+
+def _complain(app: ContractFlow, index: int, days_ago: int, category: str, story: str) -> None:
+    """A complaint from a demo customer, walked through the loop as far as `story` says."""
+    now = datetime.now(UTC)
+    customer_id, customer_name, _ = CUSTOMERS[index % len(CUSTOMERS)]
+    details = {
+        "customer": {"id": customer_id, "name": customer_name}, "contract_id": None,
+        "channel": ("phone", "email", "visit")[index % 3], "category": category,
+        "severity": ("normal", "high", "low")[index % 3],
+        "description": {"quality": "设备运行异响", "delivery": "到货延迟三天",
+                        "billing": "发票金额与合同不符", "service": "安装人员未按约定时间到场",
+                        "other": "希望增加操作培训"}[category],
+    }  # fmt: skip
+    service, colleague = _actor("sun.li"), _actor("qian.kefu")
+    received = now - timedelta(days=days_ago)
+    complaint = app.receive_complaint(service, details, received)
+    if story == "received":
+        return
+    app.handle_complaint(
+        service, complaint.id, "已联系客户并安排处理", received + timedelta(hours=20), None
+    )
+    if story == "handled":
+        return
+    satisfied = story == "revisited"
+    outcome = {"satisfied": satisfied, "score": 5 if satisfied else 2, "note": "客户回访"}
+    app.revisit_complaint(colleague, complaint.id, outcome, received + timedelta(days=3), None)
+    if story == "reopened-closed":
+        app.handle_complaint(
+            colleague, complaint.id, "上门更换部件", received + timedelta(days=4), None
+        )
+        closing = {"satisfied": True, "score": 4, "note": "问题解决"}
+        app.revisit_complaint(service, complaint.id, closing, received + timedelta(days=6), None)
 
 
 def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> None:

@@ -113,7 +113,7 @@ def complaint_body(complaint: Complaint) -> dict[str, Any]:
         "handled_at": complaint.handled_at,
         "revisited_at": complaint.revisited_at,
         "resolution": complaint.resolution,
-        "revisit": complaint.revisit,
+        "revisit": complaint.last_revisit,
         "reopen_count": complaint.reopen_count,
         "handle_due": complaint.handle_due,
         "revisit_due": complaint.revisit_due,

@@ -47,7 +47,7 @@ class Complaint(Aggregate):
         self.revisit_due: datetime | None = None
         self.resolution: str | None = None
         self.revisited_at: datetime | None = None
-        self.revisit: dict[str, Any] | None = None
+        self.last_revisit: dict[str, Any] | None = None
         self.reopen_count = 0
 
     @classmethod
@@ -76,7 +76,9 @@ class Complaint(Aggregate):
     ) -> None:
         authorize_working(actor, "handle")
         to = COMPLAINT_LIFECYCLE.target(self, "handle")
-        _not_before(handled_at, self.received_at, "handled_at", "received_at")
+        # After a reopening the new round starts at the revisit, not at the first receipt.
+        round_start = self.revisited_at or self.received_at
+        _not_before(handled_at, round_start, "handled_at", "the start of this round")
         self._handled(
             to=to, resolution=resolution, handled_at=handled_at,
             revisit_due=handled_at + levels.revisit_within, actor=actor.id,
@@ -117,7 +119,7 @@ class Complaint(Aggregate):
         handle_due: datetime | None, actor: str,
     ) -> None:  # fmt: skip
         self.state = to
-        self.revisit = outcome
+        self.last_revisit = outcome
         self.revisited_at = revisited_at
         self.revisit_due = None
         self.handle_due = handle_due

@@ -35,6 +35,7 @@ TEST_USERS: dict[str, list[str]] = {
     "zhou.min": ["manager"],
     "liu.yang": ["director"],
     "sun.li": ["customer_service"],
+    "zhou.kefu": ["customer_service"],
     "zhou.shen": ["auditor"],
     "ma.dual": ["contract_specialist", "manager"],
 }
@@ -54,6 +55,7 @@ def fresh_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> st
     if kind == "memory":
         return "memory:"
     if kind == "sqlite":
+        tmp_path.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{tmp_path / 'contractflow.db'}"
     return create_schema(request.getfixturevalue("postgres_database"))
 

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -15,7 +16,7 @@ import httpx
 import pytest
 
 from api.cli import main
-from api.demo import TARGETS, seed_demo_data
+from api.demo import DEMO_USERS, TARGETS, seed_demo_data
 from api.storage import library_env
 from domain.contract_states import ALL
 from domain.service import ContractFlow
@@ -57,6 +58,9 @@ def test_demo_data_covers_every_state_once() -> None:
     views.refresh()
     ids, _ = views.contracts.search({}, None, limit=100, offset=0)
     assert {app.get_contract(actor("wang.fang"), UUID(i)).state for i in ids} == set(ALL)
+    board = views.complaints.loop(datetime.now(UTC), None)
+    assert all(board["by_state"].values())
+    assert board["overdue_handling"] and board["overdue_revisit"] and board["reopened"]
     assert seed_demo_data(app) == 0
 
 
@@ -73,7 +77,7 @@ def test_serve_demo_runs_the_service_with_demo_data(tmp_path: Path) -> None:
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     try:
-        lines = [server.stdout.readline() for _ in range(2 + 8)]  # type: ignore[union-attr]
+        lines = [server.stdout.readline() for _ in range(2 + len(DEMO_USERS))]  # type: ignore[union-attr]
         tokens = dict(re.findall(r"^\s+(\S+)\s+(cf_\S+)$", "".join(lines), re.MULTILINE))
         assert set(tokens) >= {"li.lei", "wang.fang", "zhao.qiang", "zhou.shen"}
         base = f"http://127.0.0.1:{port}"
