@@ -11,6 +11,7 @@ from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
 from api.routes import (
     approvals,
+    audit,
     complaints,
     contract_actions,
     contracts,
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     api.include_router(complaints.router)
     api.include_router(receivables.router)
     api.include_router(reports.router)
+    api.include_router(audit.router)
     app.include_router(api)
     install_problem_handlers(app)
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)

@@ -10,6 +10,7 @@ from contextlib import contextmanager, suppress
 
 import uvicorn
 
+from api import audit_log
 from api.app import create_app
 from api.demo import create_demo_users, seed_demo_data
 from api.progress import Progress
@@ -68,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="apply new events until stopped (API started with CONTRACTFLOW_PROJECTIONS=external)",
     ).set_defaults(run=_projections_run)
+
+    audit = commands.add_parser("audit", help="the global event log").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    export = audit.add_parser("export", help="stream the whole log as NDJSON or CSV")
+    export.add_argument("--format", dest="fmt", choices=["ndjson", "csv"], default="ndjson")
+    export.add_argument(
+        "--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default="-"
+    )
+    export.set_defaults(run=_audit_export)
 
     diagram = commands.add_parser("diagram", help="print a lifecycle as a Mermaid diagram")
     diagram.add_argument("lifecycle", choices=["contract"], nargs="?", default="contract")
@@ -161,6 +172,20 @@ def _projections() -> Iterator[Projections]:
     finally:
         views.stop()
         application.close()
+
+
+def _audit_export(args: argparse.Namespace) -> int:
+    application = open_application(Settings.from_env())
+    try:
+        header = 1 if args.fmt == "csv" else 0
+        bar = Progress(header + (application.recorder.max_notification_id() or 0), "exporting")
+        for line in audit_log.export_lines(application, args.fmt):
+            args.output.write(line)
+            bar.advance()
+        bar.close()
+    finally:
+        application.close()
+    return 0
 
 
 def _diagram(args: argparse.Namespace) -> int:

@@ -16,17 +16,21 @@ class Progress:
     def __init__(self, total: int, label: str, out: TextIO = sys.stderr) -> None:
         self.total, self.label, self.out = total, label, out
         self.done = 0
+        self._shown = -1
         self._draw()
 
     def advance(self, count: int = 1) -> None:
         self.done += count
-        self._draw()
+        if self.total and 1000 * self.done // self.total != self._shown:  # redraw per 0.1 %
+            self._draw()
 
     def close(self) -> None:
+        self._draw()
         self.out.write("\n")
         self.out.flush()
 
     def _draw(self) -> None:
+        self._shown = 1000 * self.done // self.total if self.total else 0
         filled = WIDTH * min(self.done, self.total) // self.total if self.total else WIDTH
         bar = "#" * filled + "." * (WIDTH - filled)
         self.out.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")

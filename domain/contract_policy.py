@@ -57,6 +57,12 @@ def authorize_reports(actor: Actor) -> str | None:
     return actor.id if actor.sees_own_contracts_only else None
 
 
+def authorize_audit(actor: Actor) -> None:
+    """SPEC §7: the global log and its verification are for auditors and directors."""
+    if not actor.has(AUDITOR, DIRECTOR):
+        raise ForbiddenError("the global log is for auditors and directors")
+
+
 def authorize_owner_choice(actor: Actor, owner: str) -> None:
     """A sales user creates for themself; a contract specialist may name the owner."""
     if owner != actor.id and not actor.has(CONTRACT_SPECIALIST):

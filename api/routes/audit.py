@@ -1,0 +1,55 @@
+"""The global log for auditors (SPEC §6): pages in position order, and NDJSON / CSV exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from api import audit_log
+from api.dependencies import Application, CurrentActor
+from api.problems import problem_responses
+from domain.contract_policy import authorize_audit
+
+router = APIRouter(prefix="/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 503))
+MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+class LogEntry(BaseModel):
+    position: int
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    type: str
+    recorded_at: str | None
+    actor: str | None
+    data: dict[str, Any]
+
+
+class Log(BaseModel):
+    events: list[LogEntry]
+    next_after: int
+
+
+@router.get(
+    "/log",
+    response_model=Log,
+    responses={200: {"content": {MEDIA["ndjson"]: {}, MEDIA["csv"]: {}}, "description": "the log"}},
+)
+def log(
+    app: Application,
+    actor: CurrentActor,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    fmt: Annotated[Literal["json", "ndjson", "csv"], Query(alias="format")] = "json",
+) -> Any:
+    """Events after position `after`, oldest first; `format=ndjson|csv` streams all of them."""
+    authorize_audit(actor)
+    if fmt != "json":
+        headers = {"Content-Disposition": f'attachment; filename="contractflow-log.{fmt}"'}
+        lines = audit_log.export_lines(app, fmt, after)
+        return StreamingResponse(lines, media_type=MEDIA[fmt], headers=headers)
+    events = audit_log.entries(app, after, limit)
+    return {"events": events, "next_after": events[-1]["position"] if events else after}
