@@ -51,6 +51,20 @@ def change(
     return retry_on_conflict(attempt)
 
 
+def as_it_stood(
+    repository: Any, events: Any, current: T, version: int | None, as_of: datetime | None
+) -> T:
+    """Time travel: `current` at `version`, or at the last version recorded by `as_of`."""
+    aggregate_id, latest = current.id, current.version  # type: ignore[attr-defined]
+    if as_of is not None:
+        version = version_at(events.get(aggregate_id), as_of)
+    if version is None or version == latest:
+        return current
+    if not 1 <= version <= latest:
+        raise NotFoundError(f"{aggregate_id} has no version {version}")
+    return repository.get(aggregate_id, version=version)
+
+
 def version_at(events: Iterable[Any], as_of: datetime) -> int:
     """The last version recorded at or before `as_of`."""
     version = 0

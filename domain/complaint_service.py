@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.actors import Actor
-from domain.commands import change, retry_on_conflict, version_at
+from domain.commands import as_it_stood, change, retry_on_conflict
 from domain.complaint import Complaint
 from domain.complaint_policy import ServiceLevels, authorize_reading, authorize_receiving
 from domain.errors import InvalidInputError, NotFoundError
@@ -79,13 +79,7 @@ class ComplaintDesk:
     ) -> Complaint:  # fmt: skip
         """The complaint now, at a version, or as it stood at a recording time."""
         current = self._visible_complaint(actor, complaint_id)
-        if as_of is not None:
-            version = version_at(self.events.get(complaint_id), as_of)
-        if version is None or version == current.version:
-            return current
-        if not 1 <= version <= current.version:
-            raise NotFoundError(f"complaint {complaint_id} has no version {version}")
-        return self.repository.get(complaint_id, version=version)
+        return as_it_stood(self.repository, self.events, current, version, as_of)
 
     def complaint_history(
         self: ContractFlow, actor: Actor, complaint_id: UUID

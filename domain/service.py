@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.actors import Actor
-from domain.commands import change, retry_on_conflict, version_at
+from domain.commands import as_it_stood, change, retry_on_conflict
 from domain.complaint import Complaint
 from domain.complaint_policy import ServiceLevels
 from domain.complaint_service import ComplaintDesk
@@ -76,13 +76,7 @@ class ContractFlow(ComplaintDesk, Application):
     ) -> Contract:
         """The contract now, at a version, or as it stood at a recording time."""
         current = self._visible_contract(actor, contract_id)
-        if as_of is not None:
-            version = version_at(self.events.get(contract_id), as_of)
-        if version is None or version == current.version:
-            return current
-        if not 1 <= version <= current.version:
-            raise NotFoundError(f"contract {contract_id} has no version {version}")
-        return self.repository.get(contract_id, version=version)
+        return as_it_stood(self.repository, self.events, current, version, as_of)
 
     def contract_history(self, actor: Actor, contract_id: UUID) -> list[DomainEventProtocol[UUID]]:
         self._visible_contract(actor, contract_id)

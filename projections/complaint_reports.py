@@ -98,13 +98,7 @@ class ComplaintReports:
             clauses.append(overdue if filters["overdue"] else f"NOT {overdue}")
             params += [recorded(now), recorded(now)]
         where = " AND ".join(clauses)
-        table = self.view.t("complaints")
-        total = self.view.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)[0]["n"]
-        page = self.view.rows(
-            f"SELECT complaint_id FROM {table} WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [row["complaint_id"] for row in page], int(total)
+        return self.view.page("complaints", "complaint_id", where, params, limit, offset)
 
 
 def _overdue(latest: Any, state: str, moment: str) -> int:

@@ -42,13 +42,7 @@ class ContractReports:
             )
             params += [like_pattern(q)] * len(columns)
         where = " AND ".join(clauses)
-        table = self.ledger.t("ledger")
-        total = self.ledger.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)[0]["n"]
-        page = self.ledger.rows(
-            f"SELECT contract_id FROM {table} WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [row["contract_id"] for row in page], int(total)
+        return self.ledger.page("ledger", "contract_id", where, params, limit, offset)
 
     def inbox(self, actor: Actor) -> list[dict[str, Any]]:
         """Steps the actor may grant now, oldest submission first."""

@@ -69,5 +69,17 @@ class View(ABC):
             for table in self.tables
         }
 
+    def page(
+        self, table: str, key: str, where: str, params: list[Any], limit: int, offset: int
+    ) -> tuple[list[str], int]:
+        """One page of `key`s of the rows matching `where`, oldest first, and how many match."""
+        name = self.t(table)
+        total = self.rows(f"SELECT COUNT(*) AS n FROM {name} WHERE {where}", params)[0]["n"]
+        page = self.rows(
+            f"SELECT {key} FROM {name} WHERE {where} ORDER BY position LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [row[key] for row in page], int(total)
+
     def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Row]:
         return self.store.rows(sql, params)
