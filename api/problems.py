@@ -8,11 +8,13 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.replies import stored_response
 from domain import errors
+from domain.idempotency import Replayed
 from projections.runtime import ProjectionStalledError
 
 MEDIA_TYPE = "application/problem+json"
@@ -97,6 +99,12 @@ def _projection_stalled(_: Request, error: Exception) -> JSONResponse:
     return problem(503, "projection_stalled", str(error))
 
 
+def _replayed(_: Request, replay: Exception) -> Response:
+    """A repeated Idempotency-Key: the first response, exactly as it was sent."""
+    assert isinstance(replay, Replayed)
+    return stored_response(replay.response)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -104,6 +112,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(InterfaceError, _store_unavailable)
     app.add_exception_handler(ProjectionStalledError, _projection_stalled)
+    app.add_exception_handler(Replayed, _replayed)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.errors import BusyError, NotFoundError, VersionMismatchError
+from domain.errors import BusyError, DomainError, NotFoundError, VersionMismatchError
+from domain.idempotency import records_for, replay_if_seen
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 200
@@ -31,12 +32,11 @@ def retry_on_conflict(attempt: Callable[[], T]) -> T:
 
 
 def change(
-    load: Callable[[], T], expected: int | None, command: Callable[[T], None],
-    save: Callable[[T], Any],
-) -> T:  # fmt: skip
+    app: Any, load: Callable[[], T], expected: int | None, command: Callable[[T], None]
+) -> T:
     """Load, check `If-Match`, run the command and save, retrying on conflicts."""
 
-    def attempt() -> T:
+    def decide() -> list[Any]:
         aggregate = load()
         version = aggregate.version  # type: ignore[attr-defined]
         if expected is not None and version != expected:
@@ -45,8 +45,25 @@ def change(
                 current_version=version,
             )
         command(aggregate)
-        save(aggregate)
-        return aggregate
+        return [aggregate]
+
+    return record(app, decide)
+
+
+def record(app: Any, decide: Callable[[], list[Any]]) -> Any:
+    """Save what `decide` returns (the aggregate answered with first) in one transaction,
+    with the idempotency record when the request has a key; retry on conflicts."""
+
+    def attempt() -> Any:
+        replay_if_seen(app.repository)
+        try:
+            aggregates = decide()
+        except DomainError:
+            # A duplicate of this request may have won meanwhile: then its answer is ours.
+            replay_if_seen(app.repository)
+            raise
+        app.save(*aggregates, *records_for(aggregates[0]))
+        return aggregates[0]
 
     return retry_on_conflict(attempt)
 

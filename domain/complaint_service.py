@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.actors import Actor
-from domain.commands import as_it_stood, change, retry_on_conflict
+from domain.commands import as_it_stood, change, record
 from domain.complaint import Complaint
 from domain.complaint_policy import ServiceLevels, authorize_reading, authorize_receiving
 from domain.errors import InvalidInputError, NotFoundError
@@ -36,15 +36,14 @@ class ComplaintDesk:
         received = self.moment(received_at, "received_at")
         complaint_id = uuid4()
 
-        def attempt() -> Complaint:
+        def decide() -> list[Any]:
             number, sequence = self.claim_number(None, COMPLAINT_PREFIX)
             complaint = Complaint.receive(
                 complaint_id, number, details, contract_owner, received, self.service_levels, actor
             )
-            self.save(complaint, NumberIndex(number, complaint_id), sequence)
-            return complaint
+            return [complaint, NumberIndex(number, complaint_id), sequence]
 
-        return retry_on_conflict(attempt)
+        return record(self, decide)
 
     def assign_complaint(
         self: ContractFlow, actor: Actor, complaint_id: UUID, handler: str, expected: int | None
@@ -132,6 +131,4 @@ class ComplaintDesk:
     def _change_complaint(
         self: ContractFlow, actor: Actor, complaint_id: UUID, expected: int | None, command: Any
     ) -> Complaint:
-        return change(
-            lambda: self._visible_complaint(actor, complaint_id), expected, command, self.save
-        )
+        return change(self, lambda: self._visible_complaint(actor, complaint_id), expected, command)

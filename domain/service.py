@@ -19,7 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.actors import Actor
-from domain.commands import as_it_stood, change, retry_on_conflict
+from domain.commands import as_it_stood, change, record
 from domain.complaint import Complaint
 from domain.complaint_policy import ServiceLevels
 from domain.complaint_service import ComplaintDesk
@@ -110,13 +110,12 @@ class ContractFlow(ComplaintDesk, Application):
         authorize_owner_choice(actor, owner)
         contract_id = uuid4()
 
-        def attempt() -> Contract:
+        def decide() -> list[Any]:
             claimed, sequence = self.claim_number(number, CONTRACT_PREFIX)
             contract = Contract.create(contract_id, claimed, owner, terms, actor)
-            self.save(contract, NumberIndex(claimed, contract_id), sequence)
-            return contract
+            return [contract, NumberIndex(claimed, contract_id), sequence]
 
-        return retry_on_conflict(attempt)
+        return record(self, decide)
 
     def claim_number(self, number: str | None, prefix: str) -> tuple[str, NumberSequence | None]:
         """The number given, if free; else the next `<prefix>-<year>-<6 digits>` not taken."""
@@ -250,6 +249,4 @@ class ContractFlow(ComplaintDesk, Application):
         expected: int | None,
         command: Callable[[Contract], None],
     ) -> Contract:
-        return change(
-            lambda: self._visible_contract(actor, contract_id), expected, command, self.save
-        )
+        return change(self, lambda: self._visible_contract(actor, contract_id), expected, command)

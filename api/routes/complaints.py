@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api import schemas
 from api.dependencies import (
@@ -20,8 +21,8 @@ from api.dependencies import (
 )
 from api.presenters import complaint_body, history_body
 from api.problems import problem_responses
+from api.replies import ComplaintReplies
 from domain.actors import CUSTOMER_SERVICE
-from domain.complaint import Complaint
 from domain.complaint_policy import authorize_reading
 from domain.errors import InvalidInputError
 
@@ -33,28 +34,15 @@ router = APIRouter(
 ComplaintId = Annotated[str, "the complaint's id"]
 
 
-class ComplaintReply:
-    """Every complaint response carries its version as the ETag."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-    def __call__(self, complaint: Complaint) -> dict[str, Any]:
-        self.response.headers["ETag"] = f'"{complaint.version}"'
-        return complaint_body(complaint)
-
-
-Reply = Annotated[ComplaintReply, Depends()]
+Reply = ComplaintReplies
 
 
 @router.post("", status_code=201, response_model=schemas.ComplaintOut)
 def receive(
     body: schemas.ComplaintReceive, app: Application, actor: CurrentActor, reply: Reply
-) -> dict[str, Any]:
+) -> Response:
     """受理: record a complaint; its handling is due within the service level."""
-    complaint = app.receive_complaint(actor, body.details(), body.received_at)
-    reply.response.headers["Location"] = f"/api/complaints/{complaint.id}"
-    return reply(complaint)
+    return reply(app.receive_complaint(actor, body.details(), body.received_at))
 
 
 @router.get("", response_model=schemas.ComplaintList)
@@ -98,7 +86,7 @@ def get_complaint(
     complaint_id: ComplaintId, app: Application, actor: CurrentActor, reply: Reply,
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: schemas.Timestamp | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """One complaint; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidInputError("give version or as_of, not both")
@@ -118,7 +106,7 @@ def complaint_history(
 def assign(
     complaint_id: ComplaintId, body: schemas.Assign, app: Application, actor: CurrentActor,
     users: Directory, expected: ExpectedVersion, reply: Reply,
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """Give the complaint to a customer service colleague."""
     handler = users.users.get(body.handler)
     if handler is None or CUSTOMER_SERVICE not in handler.roles:
@@ -130,7 +118,7 @@ def assign(
 def handle(
     complaint_id: ComplaintId, body: schemas.Handle, app: Application, actor: CurrentActor,
     expected: ExpectedVersion, reply: Reply,
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """Record the resolution (迅速有结果); the revisit becomes due."""
     uuid = parse_id(complaint_id)
     return reply(app.handle_complaint(actor, uuid, body.resolution, body.handled_at, expected))
@@ -140,7 +128,7 @@ def handle(
 def revisit(
     complaint_id: ComplaintId, body: schemas.Revisit, app: Application, actor: CurrentActor,
     expected: ExpectedVersion, reply: Reply,
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """回访: a satisfied customer closes the loop; an unsatisfied one reopens it."""
     uuid = parse_id(complaint_id)
     return reply(app.revisit_complaint(actor, uuid, body.outcome(), body.revisited_at, expected))

@@ -3,9 +3,8 @@ with the contract as it now stands."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from api import schemas
 from api.dependencies import Application, CurrentActor, ExpectedVersion, parse_id
@@ -27,7 +26,7 @@ def submit(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Send a draft for approval; the required steps follow the amount (SPEC §2 routing)."""
     return reply(app.submit_contract(actor, parse_id(contract_id), expected))
 
@@ -40,7 +39,7 @@ def approve(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Grant one approval step; never by the owner or creator, one step per user per round."""
     contract = app.approve_contract(actor, parse_id(contract_id), body.step, body.comment, expected)
     return reply(contract)
@@ -54,7 +53,7 @@ def reject(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Send the contract back to draft, clearing every approval of the round."""
     contract = app.reject_contract(actor, parse_id(contract_id), body.step, body.reason, expected)
     return reply(contract)
@@ -68,7 +67,7 @@ def sign(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Sign once every required approval is granted."""
     contract = app.sign_contract(actor, parse_id(contract_id), body.signed_on, expected)
     return reply(contract)
@@ -82,7 +81,7 @@ def start(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Begin execution once the advance is received (seed 000: 项目执行前收取预付款)."""
     contract = app.start_contract(actor, parse_id(contract_id), body.started_on, expected)
     return reply(contract)
@@ -96,7 +95,7 @@ def ship(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Record a shipment; the shipped total never exceeds the amount."""
     contract = app.ship(
         actor, parse_id(contract_id), body.amount, body.shipped_on, body.note, expected
@@ -112,7 +111,7 @@ def invoice(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Record an invoice; invoice numbers are unique per contract."""
     contract = app.invoice(
         actor, parse_id(contract_id), body.amount, body.invoice_no, body.issued_on, expected
@@ -128,7 +127,7 @@ def pay(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Record a payment (回款); collected never exceeds the amount, references are unique."""
     contract = app.pay(
         actor, parse_id(contract_id), body.amount, body.received_on, body.reference, expected
@@ -144,7 +143,7 @@ def refund(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Record a refund of at most what was collected."""
     contract = app.refund(
         actor, parse_id(contract_id), body.amount, body.refunded_on, body.reason, expected
@@ -160,7 +159,7 @@ def accept(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Record customer acceptance (验收) after full delivery; settles if fully collected."""
     contract = app.accept_contract(
         actor, parse_id(contract_id), body.accepted_on, body.note, expected
@@ -176,7 +175,7 @@ def terminate(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """End a contract before acceptance; goods shipped stay owed."""
     contract = app.terminate_contract(actor, parse_id(contract_id), body.reason, expected)
     return reply(contract)

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api import schemas
 from api.dependencies import (
@@ -17,9 +18,9 @@ from api.dependencies import (
     Views,
     parse_id,
 )
-from api.presenters import contract_body, history_body
+from api.presenters import history_body
 from api.problems import problem_responses
-from domain.contract import Contract
+from api.replies import ContractReplies
 from domain.errors import InvalidInputError
 
 router = APIRouter(
@@ -30,24 +31,7 @@ router = APIRouter(
 ContractId = Annotated[str, "the contract's id"]
 
 
-class ContractReply:
-    """Renders a contract with its open complaints; the version goes into the ETag."""
-
-    def __init__(self, response: Response, views: Views) -> None:
-        self.response = response
-        self.views = views
-
-    def __call__(self, contract: Contract) -> dict[str, Any]:
-        self.response.headers["ETag"] = f'"{contract.version}"'
-        return self.many([contract])[0]
-
-    def many(self, contracts: list[Contract]) -> list[dict[str, Any]]:
-        self.views.refresh("complaints")
-        counts = self.views.complaints.open_by_contract([str(c.id) for c in contracts])
-        return [contract_body(c, counts.get(str(c.id), 0)) for c in contracts]
-
-
-Reply = Annotated[ContractReply, Depends()]
+Reply = ContractReplies
 
 
 @router.post("", status_code=201, response_model=schemas.ContractOut)
@@ -57,13 +41,11 @@ def create_contract(
     actor: CurrentActor,
     users: Directory,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Draft a contract. Sales own what they draft; a contract specialist may name the owner."""
     if body.owner is not None and body.owner not in users.users:
         raise InvalidInputError(f"owner {body.owner!r} is not a known user")
-    contract = app.create_contract(actor, body.terms(), owner=body.owner, number=body.number)
-    reply.response.headers["Location"] = f"/api/contracts/{contract.id}"
-    return reply(contract)
+    return reply(app.create_contract(actor, body.terms(), owner=body.owner, number=body.number))
 
 
 @router.get("", response_model=schemas.ContractList)
@@ -87,7 +69,7 @@ def list_contracts(
     views.refresh("ledger")
     filters = {"state": state, "customer_id": customer_id, "owner": owner}
     ids, total = views.contracts.search(filters, q, limit, offset)
-    items = reply.many([app.get_contract(actor, UUID(contract_id)) for contract_id in ids])
+    items = reply.payloads([app.get_contract(actor, UUID(contract_id)) for contract_id in ids])
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -99,7 +81,7 @@ def get_contract(
     reply: Reply,
     version: Annotated[int | None, Query(ge=1)] = None,
     as_of: datetime | None = None,
-) -> dict[str, Any]:
+) -> Response:
     """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidInputError("give version or as_of, not both")
@@ -126,7 +108,7 @@ def revise_contract(
     actor: CurrentActor,
     expected: ExpectedVersion,
     reply: Reply,
-) -> dict[str, Any]:
+) -> Response:
     """Revise a draft: only the fields sent change."""
     contract = app.revise_contract(actor, parse_id(contract_id), body.changes(), expected)
     return reply(contract)
