@@ -43,6 +43,15 @@ def _quantity(value: object) -> Decimal:
     return quantity
 
 
+def _whole(value: object) -> object:
+    """A JSON integer, also when written 76.0; never a string or a boolean."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("a whole number is expected")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _iso_date(value: object) -> date:
     """Business dates are exactly `YYYY-MM-DD`; numbers and timestamps are refused."""
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -52,14 +61,24 @@ def _iso_date(value: object) -> date:
     return date.fromisoformat(value)
 
 
+MAX_OFFSET = 10**9  # paging further than this is a mistake, not a request
+MAX_POSITION = 2**62  # log positions and versions fit a signed 64-bit integer
+
+# Positive, at most two decimals, below 10^12: "0.01" … "999999999999.99".
+MONEY_PATTERN = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$"
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_money),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
-                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1e12},
+                {"type": "string", "pattern": MONEY_PATTERN},
+                {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "exclusiveMaximum": 1e12,
+                    "multipleOf": 0.01,
+                },
             ],
             "description": "positive, at most two decimals, below 10^12",
         }
@@ -96,8 +115,8 @@ class Customer(Body):
 
 
 class PaymentTerms(Body):
-    advance_percent: Annotated[int, Field(strict=True, ge=0, le=100)]
-    due_days: Annotated[int, Field(strict=True, ge=0, le=365)] = 30
+    advance_percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_whole)]
+    due_days: Annotated[int, Field(ge=0, le=365), BeforeValidator(_whole)] = 30
 
 
 class Line(Body):
@@ -321,7 +340,7 @@ class Handle(Body):
 
 class Revisit(Body):
     satisfied: Annotated[bool, Field(strict=True)]
-    score: Annotated[int, Field(strict=True, ge=1, le=5)]
+    score: Annotated[int, Field(ge=1, le=5), BeforeValidator(_whole)]
     note: Text | None = None
     revisited_at: Timestamp | None = None
 

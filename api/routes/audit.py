@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from api import audit_log
 from api.dependencies import Application, CurrentActor
 from api.problems import problem_responses
+from api.schemas import MAX_POSITION
 from domain.contract_policy import authorize_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 503))
@@ -41,7 +42,7 @@ class Log(BaseModel):
 def log(
     app: Application,
     actor: CurrentActor,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     fmt: Annotated[Literal["json", "ndjson", "csv"], Query(alias="format")] = "json",
 ) -> Any:

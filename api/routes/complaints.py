@@ -55,7 +55,7 @@ def list_complaints(
     category: schemas.Category | None = None,
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=schemas.MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Complaints, oldest first: by state, customer, category, or overdue now."""
     owner = authorize_reading(actor)
@@ -84,7 +84,7 @@ def loop(
 @router.get("/{complaint_id}", response_model=schemas.ComplaintOut)
 def get_complaint(
     complaint_id: ComplaintId, app: Application, actor: CurrentActor, reply: Reply,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=schemas.MAX_POSITION)] = None,
     as_of: schemas.Timestamp | None = None,
 ) -> Response:  # fmt: skip
     """One complaint; `version=N` or `as_of=<timestamp>` shows it as it stood then."""

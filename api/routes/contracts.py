@@ -59,7 +59,7 @@ def list_contracts(
     owner: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=schemas.MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """The contract ledger (合同台账), oldest first: filter by state, customer, owner, text."""
     if actor.sees_own_contracts_only:
@@ -79,7 +79,7 @@ def get_contract(
     app: Application,
     actor: CurrentActor,
     reply: Reply,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=schemas.MAX_POSITION)] = None,
     as_of: datetime | None = None,
 ) -> Response:
     """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
