@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,6 +16,7 @@ from api.users import UserDirectory, add_user
 from domain.actors import Actor
 from domain.service import ContractFlow
 from tests.desk import Desk
+from tests.live_server import live_server
 from tests.postgres_server import create_schema, fresh_database, server_url
 
 STORES = [
@@ -113,3 +115,11 @@ def as_user(tokens: dict[str, str]) -> Callable[[str], dict[str, str]]:
 @pytest.fixture
 def desk(client: TestClient, as_user: Callable[[str], dict[str, str]]) -> Desk:
     return Desk(client, as_user)
+
+
+@pytest.fixture
+def live_desk(settings: Settings, as_user: Callable[[str], dict[str, str]]) -> Iterator[Desk]:
+    """A desk talking to a real uvicorn server over loopback."""
+    app = create_app(settings, UserDirectory.load(settings.users_file))
+    with live_server(app) as base_url, httpx.Client(base_url=base_url, timeout=120) as http:
+        yield Desk(http, as_user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from domain.contract import Contract
@@ -146,7 +145,3 @@ def collection_rate(app: Any, first: date, last: date) -> dict[str, dict[str, in
         if first <= fact.effective <= last:
             rows[fact.owner]["actual"] += fact.amount
     return rows
-
-
-def cents(text: str) -> int:
-    return int(Decimal(text) * 100)

@@ -4,25 +4,9 @@ conflicts and re-checking every rule, so none is lost and no invariant breaks (S
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
-from api.users import UserDirectory
 from tests.desk import Desk
-from tests.live_server import live_server
-
-
-@pytest.fixture
-def live_desk(settings: Settings, as_user: Callable[[str], dict[str, str]]) -> Iterator[Desk]:
-    """A desk talking to a real uvicorn server over loopback."""
-    app = create_app(settings, UserDirectory.load(settings.users_file))
-    with live_server(app) as base_url, httpx.Client(base_url=base_url, timeout=60) as http:
-        yield Desk(http, as_user)
 
 
 def test_twenty_parallel_payments_never_overpay(live_desk: Desk) -> None:

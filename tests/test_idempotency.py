@@ -5,7 +5,6 @@ have one effect; the first response survives a restart."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from api.app import create_app
 from api.settings import Settings
 from api.users import UserDirectory
 from tests.desk import Desk, assert_problem, draft_body
-from tests.live_server import live_server
 
 
 def log_head(desk: Desk) -> int:
@@ -94,13 +92,6 @@ def test_a_refused_command_is_not_remembered(desk: Desk) -> None:
 def test_a_key_is_one_to_255_characters(desk: Desk, key: str) -> None:
     contract = desk.signed()
     assert_problem(pay(desk, contract, key), 422, "invalid_input")
-
-
-@pytest.fixture
-def live_desk(settings: Settings, as_user: Callable[[str], dict[str, str]]) -> Iterator[Desk]:
-    app = create_app(settings, UserDirectory.load(settings.users_file))
-    with live_server(app) as base_url, httpx.Client(base_url=base_url, timeout=120) as http:
-        yield Desk(http, as_user)
 
 
 def test_a_hundred_keys_sent_ten_times_at_once_pay_a_hundred_times(live_desk: Desk) -> None:
