@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from api.presenters import EVENT_ENVELOPE, plain
+from domain.chain import event_data
 
 EXPORT_BATCH = 1000
 CSV_COLUMNS = (
@@ -49,7 +49,7 @@ def entry(app: Application[Any], notification: Notification) -> dict[str, Any]:
     except UNDECODABLE as error:
         return {**base, "type": event_type, "recorded_at": None, "actor": None,
                 "data": {"undecodable": f"{type(error).__name__}: {error}"}}  # fmt: skip
-    data = {key: plain(value) for key, value in vars(event).items() if key not in EVENT_ENVELOPE}
+    data = {key: value for key, value in event_data(event).items() if key != "actor"}
     return {
         **base, "type": type(event).__name__, "recorded_at": event.timestamp.isoformat(),
         "actor": getattr(event, "actor", None), "data": data,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import uvicorn
 
-from api import audit_log
+from api import audit_log, audit_verify
 from api.app import create_app
 from api.demo import create_demo_users, seed_demo_data
 from api.progress import Progress
@@ -79,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         "--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default="-"
     )
     export.set_defaults(run=_audit_export)
+    audit.add_parser(
+        "verify", help="check every event against its chain and the seal"
+    ).set_defaults(run=_audit_verify)
 
     diagram = commands.add_parser("diagram", help="print a lifecycle as a Mermaid diagram")
     diagram.add_argument("lifecycle", choices=["contract"], nargs="?", default="contract")
@@ -186,6 +191,20 @@ def _audit_export(args: argparse.Namespace) -> int:
     finally:
         application.close()
     return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    with _projections() as views:
+        views.refresh("seal")
+        bar = Progress(views.head(), "verifying")
+        started = time.perf_counter()
+        result = audit_verify.verify(views.app, views.views["seal"], done=bar.advance)
+        bar.close()
+        seconds = max(time.perf_counter() - started, 1e-9)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    rate = result["checked"] / seconds
+    print(f"{result['checked']} events in {seconds:.2f}s ({rate:,.0f} events/s)", file=sys.stderr)
+    return 0 if result["ok"] else 1
 
 
 def _diagram(args: argparse.Namespace) -> int:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
+from domain.chain import event_data
 from domain.complaint import Complaint
 from domain.contract import Contract
 from domain.money import format_money
-
-EVENT_ENVELOPE = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
-)
 
 
 def contract_body(contract: Contract, open_complaints: int) -> dict[str, Any]:
@@ -65,30 +61,11 @@ def history_body(aggregate_id: UUID, events: Iterable[DomainEventProtocol[UUID]]
                 "type": type(event).__name__,
                 "recorded_at": event.timestamp,
                 "actor": getattr(event, "actor", None),
-                "data": {
-                    key: plain(value)
-                    for key, value in vars(event).items()
-                    if key not in EVENT_ENVELOPE
-                },
+                "data": {k: v for k, v in event_data(event).items() if k != "actor"},
             }
             for event in events
         ],
     }
-
-
-def plain(value: Any) -> Any:
-    """Event data as JSON: money keeps its exact decimal text, dates their ISO form."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
 
 
 def money_from_cents(cents: int) -> str:

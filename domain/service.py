@@ -19,6 +19,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.actors import Actor
+from domain.chain import seal_pending
 from domain.commands import as_it_stood, change, record
 from domain.complaint import Complaint
 from domain.complaint_policy import ServiceLevels
@@ -52,6 +53,11 @@ class ContractFlow(ComplaintDesk, Application):
         self.routing = routing or ApprovalRouting()
         self.service_levels = service_levels or ServiceLevels()
         self.timezone = ZoneInfo(timezone)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Every save chains its events to their aggregates' histories (tamper evidence)."""
+        seal_pending(self.events, objs)
+        return super().save(*objs, **kwargs)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -19,10 +19,11 @@ from projections.ledger import LedgerView
 from projections.projector import BATCH_SIZE, Projector
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports
+from projections.seal import SealView
 from projections.store import ViewStore
 from projections.view import View
 
-VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView, ComplaintsView)
+VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView, ComplaintsView, SealView)
 
 
 class ProjectionStalledError(Exception):

@@ -88,5 +88,5 @@ def test_views_ignore_events_they_do_not_read(history: Any) -> None:
     views.refresh()
     assert views.status() == {
         name: {"position": views.head(), "lag": 0}
-        for name in ("ledger", "receivables", "complaints")
+        for name in ("ledger", "receivables", "complaints", "seal")
     }

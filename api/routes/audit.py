@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from api import audit_log
-from api.dependencies import Application, CurrentActor
+from api import audit_log, audit_verify
+from api.dependencies import Application, CurrentActor, Views
 from api.problems import problem_responses
 from api.schemas import MAX_POSITION
 from domain.contract_policy import authorize_audit
@@ -54,3 +54,26 @@ def log(
         return StreamingResponse(lines, media_type=MEDIA[fmt], headers=headers)
     events = audit_log.entries(app, after, limit)
     return {"events": events, "next_after": events[-1]["position"] if events else after}
+
+
+class Problem(BaseModel):
+    position: int
+    aggregate_id: str
+    version: int
+    problem: str
+
+
+class Verification(BaseModel):
+    ok: bool
+    checked: int
+    digest: str
+    problems: list[Problem]
+
+
+@router.get("/verify", response_model=Verification)
+def verify(app: Application, views: Views, actor: CurrentActor) -> dict[str, Any]:
+    """Check every stored event against its chain and the audit seal; `digest` covers
+    the whole log in order, for comparing with one taken before."""
+    authorize_audit(actor)
+    views.refresh("seal")
+    return audit_verify.verify(app, views.views["seal"])  # type: ignore[arg-type]

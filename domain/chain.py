@@ -1,0 +1,77 @@
+"""Tamper evidence: every stored event is chained to its aggregate's previous event.
+
+Each event carries `chain_prev` (the previous event's `chain`, or the genesis value for a
+first event) and `chain` = SHA-256 of `chain_prev` and the event's canonical encoding.
+Editing an event's content breaks its own chain; the audit seal (a projection) notices
+deleted, inserted and reordered events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+GENESIS = "0" * 64
+CHAIN_FIELDS = ("chain_prev", "chain")
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready values: money keeps its exact decimal text, dates their ISO form."""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """What the event says, without the envelope and the chain."""
+    return {
+        key: plain(value)
+        for key, value in vars(event).items()
+        if key not in ENVELOPE and key not in CHAIN_FIELDS
+    }
+
+
+def link(previous: str, event: Any) -> str:
+    """The chain value of `event` following `previous`."""
+    canonical = json.dumps(
+        {
+            "aggregate": str(event.originator_id),
+            "version": event.originator_version,
+            "type": type(event).__qualname__,
+            "recorded_at": event.timestamp.isoformat(),
+            "data": event_data(event),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256((previous + canonical).encode()).hexdigest()
+
+
+def seal_pending(events_store: Any, aggregates: Iterable[Any]) -> None:
+    """Give each pending event its chain, continuing from the aggregate's last stored event."""
+    for aggregate in aggregates:
+        pending = getattr(aggregate, "pending_events", None)
+        if not pending:
+            continue
+        first = pending[0].originator_version
+        previous = GENESIS
+        if first > 1:
+            stored = list(events_store.get(aggregate.id, gt=first - 2, lte=first - 1))
+            previous = getattr(stored[0], "chain", GENESIS) if stored else GENESIS
+        for event in pending:
+            object.__setattr__(event, "chain_prev", previous)
+            previous = link(previous, event)
+            object.__setattr__(event, "chain", previous)

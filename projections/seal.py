@@ -1,0 +1,41 @@
+"""The audit seal: for every event in the log, its position, aggregate, version and chain,
+as they were when it was first applied. Verification compares the log with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.store import Writer
+from projections.view import Handler, View
+
+
+class SealView(View):
+    name = "seal"
+    tables = ("audit_seal",)
+
+    def schema(self) -> list[str]:
+        return [
+            f"""CREATE TABLE IF NOT EXISTS {self.t("audit_seal")} (
+                position BIGINT PRIMARY KEY, aggregate_id TEXT NOT NULL, version BIGINT NOT NULL,
+                chain TEXT)"""
+        ]
+
+    def event_handlers(self) -> dict[type, Handler]:
+        return {}  # every event is sealed, whatever its type
+
+    def apply(self, writer: Writer, event: Any, position: int) -> None:
+        writer.execute(
+            f"INSERT INTO {self.t('audit_seal')} VALUES (?, ?, ?, ?)",
+            (
+                position,
+                str(event.originator_id),
+                event.originator_version,
+                getattr(event, "chain", None),
+            ),
+        )
+
+    def sealed(self, after: int, limit: int) -> list[dict[str, Any]]:
+        return self.rows(
+            f"SELECT * FROM {self.t('audit_seal')} WHERE position > ? ORDER BY position LIMIT ?",
+            [after, limit],
+        )

@@ -1,0 +1,148 @@
+"""Tampering done directly in the SQLite and PostgreSQL tables is detected by verify
+(SPEC §6): an edited byte, a changed amount, a deleted middle or last event, two swapped."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from api.audit_verify import verify
+from api.storage import library_env
+from domain.service import ContractFlow
+from projections.runtime import Projections
+from tests.desk import Desk, assert_problem
+from tests.postgres_server import split_schema
+from tests.receivables_history import attempt, executing_contract
+
+
+class EventTable:
+    """The stored events, reached around the application, as an attacker would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = url.startswith("postgresql")
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self.postgres:
+            conninfo, schema = split_schema(self.url)
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                cursor = conn.execute(
+                    sql.replace("EVENTS", f'"{schema}".contractflow_events').replace("?", "%s"),
+                    params,
+                )
+                return cursor.fetchall() if cursor.description else []
+        with sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None) as conn:
+            return conn.execute(sql.replace("EVENTS", "stored_events"), params).fetchall()
+
+    def key(self, aggregate: UUID) -> Any:
+        return aggregate if self.postgres else aggregate.hex
+
+    def state(self, aggregate: UUID, version: int) -> bytes:
+        rows = self.execute(
+            "SELECT state FROM EVENTS WHERE originator_id = ? AND originator_version = ?",
+            (self.key(aggregate), version),
+        )
+        return bytes(rows[0][0])
+
+    def set_state(self, aggregate: UUID, version: int, state: bytes) -> None:
+        self.execute(
+            "UPDATE EVENTS SET state = ? WHERE originator_id = ? AND originator_version = ?",
+            (state, self.key(aggregate), version),
+        )
+
+    def delete(self, aggregate: UUID, version: int) -> None:
+        self.execute(
+            "DELETE FROM EVENTS WHERE originator_id = ? AND originator_version = ?",
+            (self.key(aggregate), version),
+        )
+
+
+@pytest.fixture
+def history(durable_url: str) -> Iterator[tuple[ContractFlow, Projections, UUID]]:
+    app = ContractFlow(library_env(durable_url, 5))
+    views = Projections(app)
+    contract_id = executing_contract(app, "C1", "li.lei")  # versions 1-6
+    attempt(app, ("ship", contract_id, Decimal("1000.00"), 10))  # 7
+    attempt(app, ("pay", contract_id, Decimal("1000.00"), 20))  # 8
+    views.refresh()
+    yield app, views, contract_id
+    views.stop()
+    app.close()
+
+
+def checked(app: ContractFlow, views: Projections) -> dict[str, Any]:
+    views.refresh("seal")
+    return verify(app, views.views["seal"])  # type: ignore[arg-type]
+
+
+def edit_a_byte(table: EventTable, contract: UUID) -> int:
+    state = table.state(contract, 5)
+    table.set_state(contract, 5, state[:-1] + b"]")
+    return 5
+
+
+def change_an_amount(table: EventTable, contract: UUID) -> int:
+    state = table.state(contract, 8)
+    assert b'"1000.00"' in state
+    table.set_state(contract, 8, state.replace(b'"1000.00"', b'"9000.00"'))
+    return 8
+
+
+def delete_a_middle_event(table: EventTable, contract: UUID) -> int:
+    table.delete(contract, 4)
+    return 4
+
+
+def delete_the_last_event(table: EventTable, contract: UUID) -> int:
+    table.delete(contract, 8)
+    return 8
+
+
+def swap_two_events(table: EventTable, contract: UUID) -> int:
+    third, fourth = table.state(contract, 3), table.state(contract, 4)
+    table.set_state(contract, 3, fourth)
+    table.set_state(contract, 4, third)
+    return 3
+
+
+TAMPERINGS: list[Callable[[EventTable, UUID], int]] = [
+    edit_a_byte, change_an_amount, delete_a_middle_event, delete_the_last_event, swap_two_events,
+]  # fmt: skip
+
+
+def test_an_untouched_log_verifies(history: Any) -> None:
+    app, views, _ = history
+    result = checked(app, views)
+    assert (result["ok"], result["problems"], result["checked"]) == (True, [], views.head())
+    assert result == checked(app, views)  # the same log, the same digest
+
+
+@pytest.mark.parametrize("tamper", TAMPERINGS, ids=lambda f: f.__name__)
+def test_tampering_is_detected_and_named(
+    history: Any, durable_url: str, tamper: Callable[[EventTable, UUID], int]
+) -> None:
+    app, views, contract_id = history
+    before = checked(app, views)
+    version = tamper(EventTable(durable_url), contract_id)
+    after = checked(app, views)
+    assert after["ok"] is False
+    assert after["digest"] != before["digest"]
+    named = {(p["aggregate_id"], p["version"]) for p in after["problems"]}
+    assert (str(contract_id), version) in named, after["problems"]
+
+
+def test_verify_over_http_for_auditors_only(desk: Desk) -> None:
+    desk.signed()
+    response = desk.client.get("/api/audit/verify", headers=desk.as_user("zhou.shen"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True and body["checked"] > 0 and len(body["digest"]) == 64
+    assert_problem(
+        desk.client.get("/api/audit/verify", headers=desk.as_user("zhao.qiang")), 403, "forbidden"
+    )
