@@ -11,13 +11,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import uvicorn
+from eventsourcing.cryptography import AESCipher
 
 from api import audit_log, audit_verify
 from api.app import create_app
 from api.demo import create_demo_users, seed_demo_data
 from api.progress import Progress
 from api.settings import Settings
-from api.storage import open_application
+from api.storage import StoreLockedError, open_application
 from api.users import UserDirectory, UsersFileError, add_user
 from domain.contract_lifecycle import CONTRACT_LIFECYCLE
 from projections.rebuild import rebuild
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except UsersFileError as error:
+    except (UsersFileError, StoreLockedError) as error:
         print(f"contractflow: {error}", file=sys.stderr)
         return 2
 
@@ -84,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_parser(
         "verify", help="check every event against its chain and the seal"
     ).set_defaults(run=_audit_verify)
+
+    keys = commands.add_parser("keys", help="encryption keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    keys.add_parser("new", help="print a fresh key for CONTRACTFLOW_ENCRYPTION_KEY").set_defaults(
+        run=_keys_new
+    )
 
     diagram = commands.add_parser("diagram", help="print a lifecycle as a Mermaid diagram")
     diagram.add_argument("lifecycle", choices=["contract"], nargs="?", default="contract")
@@ -205,6 +213,11 @@ def _audit_verify(args: argparse.Namespace) -> int:
     rate = result["checked"] / seconds
     print(f"{result['checked']} events in {seconds:.2f}s ({rate:,.0f} events/s)", file=sys.stderr)
     return 0 if result["ok"] else 1
+
+
+def _keys_new(args: argparse.Namespace) -> int:
+    print(AESCipher.create_key(32))
+    return 0
 
 
 def _diagram(args: argparse.Namespace) -> int:

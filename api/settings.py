@@ -27,6 +27,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     projections_inline: bool = True  # False: `contractflow projections run` workers apply events
     projection_batch: int = 1000  # events per view transaction
+    encryption_key: str | None = None  # AES key (base64): event payloads encrypted at rest
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
                 environ.get("CONTRACTFLOW_DB_TIMEOUT", defaults.db_timeout_seconds)
             ),
             projections_inline=environ.get("CONTRACTFLOW_PROJECTIONS", "inline") != "external",
+            encryption_key=environ.get("CONTRACTFLOW_ENCRYPTION_KEY") or None,
             projection_batch=int(
                 environ.get("CONTRACTFLOW_PROJECTION_BATCH", defaults.projection_batch)
             ),

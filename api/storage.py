@@ -12,7 +12,24 @@ class DatabaseUrlError(ValueError):
     """The URL names no store contractflow knows."""
 
 
-def library_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
+class StoreLockedError(Exception):
+    """The store's events cannot be read with the key given (or without one)."""
+
+
+def library_env(
+    database_url: str, timeout_seconds: int, encryption_key: str | None = None
+) -> dict[str, str]:
+    """The store's settings, and the library's AES cipher when a key is given."""
+    env = _store_env(database_url, timeout_seconds)
+    if encryption_key:
+        env |= {
+            "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+            "CIPHER_KEY": encryption_key,
+        }
+    return env
+
+
+def _store_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
     """`memory:`, `sqlite:///path.db` or `postgresql://user:pass@host:port/db[?schema=s]`."""
     if database_url == "memory:":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -58,9 +75,28 @@ def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
 
 def open_application(settings: Settings) -> ContractFlow:
     """The one application instance a process uses, on the configured store."""
-    return ContractFlow(
-        library_env(settings.database_url, settings.db_timeout_seconds),
+    app = ContractFlow(
+        library_env(settings.database_url, settings.db_timeout_seconds, settings.encryption_key),
         routing=settings.routing,
         service_levels=settings.service_levels,
         timezone=settings.timezone,
     )
+    ensure_readable(app, keyed=settings.encryption_key is not None)
+    return app
+
+
+def ensure_readable(app: ContractFlow, *, keyed: bool) -> None:
+    """Refuse to start on a store whose events this key (or no key) cannot read."""
+    first = app.recorder.select_notifications(start=None, limit=1)
+    if not first:
+        return
+    try:
+        app.mapper.to_domain_event(first[0])
+    except (ValueError, TypeError) as error:
+        app.close()
+        hint = (
+            "CONTRACTFLOW_ENCRYPTION_KEY does not decrypt this store"
+            if keyed
+            else "this store is encrypted: set CONTRACTFLOW_ENCRYPTION_KEY to its key"
+        )
+        raise StoreLockedError(f"cannot read the events: {hint} ({type(error).__name__})") from None

@@ -15,6 +15,8 @@ from projections.ledger import LedgerView
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports, Scope
 
+SEARCHED = ("number", "title", "customer_id", "customer_name")  # what the ledger's `q` matches
+
 
 def like_pattern(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -35,19 +37,44 @@ class ContractReports:
             if filters.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(filters[column])
+        if q and self.ledger.store.text.hides:
+            return self._search_hidden(" AND ".join(clauses), params, q, limit, offset)
         if q:
-            columns = ("number", "title", "customer_id", "customer_name")
             clauses.append(
-                "(" + " OR ".join(f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in columns) + ")"
+                "(" + " OR ".join(f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in SEARCHED) + ")"
             )
-            params += [like_pattern(q)] * len(columns)
+            params += [like_pattern(q)] * len(SEARCHED)
         where = " AND ".join(clauses)
         return self.ledger.page("ledger", "contract_id", where, params, limit, offset)
+
+    def _search_hidden(
+        self, where: str, params: list[Any], q: str, limit: int, offset: int
+    ) -> tuple[list[str], int]:
+        """Encrypted titles and names cannot be matched by SQL: match them once revealed."""
+        needle = q.lower()
+        rows = self._ledger_rows(
+            f"SELECT contract_id, {', '.join(SEARCHED)} FROM {self.ledger.t('ledger')} "
+            f"WHERE {where} ORDER BY position",
+            params,
+        )
+        ids = [r["contract_id"] for r in rows if any(needle in r[c].lower() for c in SEARCHED)]
+        return ids[offset : offset + limit], len(ids)
+
+    def _ledger_rows(
+        self, sql: str, params: list[Any] | tuple[Any, ...] = ()
+    ) -> list[dict[str, Any]]:
+        """Ledger rows with their confidential texts revealed."""
+        rows = self.ledger.rows(sql, params)
+        for row in rows:
+            for column in ("title", "customer_name"):
+                if column in row:
+                    row[column] = self.ledger.reveal(row[column])
+        return rows
 
     def inbox(self, actor: Actor) -> list[dict[str, Any]]:
         """Steps the actor may grant now, oldest submission first."""
         ledger, approvals = self.ledger.t("ledger"), self.ledger.t("ledger_approvals")
-        rows = self.ledger.rows(
+        rows = self._ledger_rows(
             f"SELECT * FROM {ledger} WHERE state = 'review' ORDER BY submitted_at, position"
         )
         granted: dict[str, dict[str, str]] = defaultdict(dict)
@@ -106,7 +133,7 @@ class ContractReports:
         marks = ", ".join("?" * len(contract_ids))
         ids = sorted(contract_ids)
         ledger = self.ledger.t("ledger")
-        rows = self.ledger.rows(
+        rows = self._ledger_rows(
             f"SELECT * FROM {ledger} WHERE contract_id IN ({marks}) ORDER BY position", ids
         )
         shipments = self.receivables.shipments_of(ids, today)

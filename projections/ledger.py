@@ -55,8 +55,8 @@ class LedgerView(View):
             f"INSERT INTO {self.t('ledger')} VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, '[]', 0, 0, 0)",
             (
-                str(event.originator_id), position, event.number, terms["title"],
-                customer["id"], customer["name"], event.owner, event.actor,
+                str(event.originator_id), position, event.number, self.hide(terms["title"]),
+                customer["id"], self.hide(customer["name"]), event.owner, event.actor,
                 cents(terms["amount"]),
             ),
         )  # fmt: skip
@@ -65,10 +65,10 @@ class LedgerView(View):
         contract_id, changes = str(event.originator_id), event.changes
         updates: dict[str, Any] = {}
         if "title" in changes:
-            updates["title"] = changes["title"]
+            updates["title"] = self.hide(changes["title"])
         if "customer" in changes:
             updates["customer_id"] = changes["customer"]["id"]
-            updates["customer_name"] = changes["customer"]["name"]
+            updates["customer_name"] = self.hide(changes["customer"]["name"])
         if "amount" in changes:
             updates["amount"] = cents(changes["amount"])
         if updates:

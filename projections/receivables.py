@@ -65,7 +65,7 @@ class ReceivablesView(View):
         w.execute(
             f"INSERT INTO {self.t('rcv_customers')} VALUES (?, ?) ON CONFLICT (customer_id) "
             "DO UPDATE SET customer_name = excluded.customer_name",
-            (customer["id"], customer["name"]),
+            (customer["id"], self.hide(customer["name"])),
         )
 
     def _shipped(self, w: Writer, event: Any, position: int) -> None:

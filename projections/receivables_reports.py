@@ -142,7 +142,7 @@ class ReceivablesReports:
         rows = self.view.rows(
             f"SELECT customer_id, customer_name FROM {self.view.t('rcv_customers')}"
         )
-        return {row["customer_id"]: row["customer_name"] for row in rows}
+        return {row["customer_id"]: self.view.reveal(row["customer_name"]) for row in rows}
 
     def _shipments(self, condition: str, day: date, scope: Scope, *more: str) -> list[Shipment]:
         where, params = scope.where(condition, day.isoformat(), *more)

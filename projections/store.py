@@ -14,6 +14,8 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresFactory, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory, SQLiteTrackingRecorder
 
+from projections.text_cipher import TextCipher
+
 Row = dict[str, Any]
 
 
@@ -38,11 +40,17 @@ class Writer:
 
 class ViewStore:
     def __init__(
-        self, recorder: TrackingRecorder, schema: str | None, *, owns_datastore: bool
+        self,
+        recorder: TrackingRecorder,
+        schema: str | None,
+        *,
+        owns_datastore: bool,
+        text: TextCipher | None = None,
     ) -> None:
         self.recorder = recorder
         self.schema = schema
         self.owns_datastore = owns_datastore
+        self.text = text or TextCipher(None)
         self.is_postgres = isinstance(recorder, PostgresTrackingRecorder)
 
     @classmethod
@@ -60,6 +68,7 @@ class ViewStore:
         else:  # memory: the views need SQL, so they get an in-memory SQLite database
             datastore = SQLiteDatastore(f"file:views-{uuid4().hex}?mode=memory&cache=shared")
             store = cls(SQLiteTrackingRecorder(datastore), None, owns_datastore=True)
+        store.text = TextCipher(app.env.get("CIPHER_KEY"))
         store.recorder.create_table()
         return store
 

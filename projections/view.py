@@ -33,6 +33,13 @@ class View(ABC):
         self.key = f"{self.name}{suffix}"  # its tracking record
         self.handlers: dict[type, Handler] = self.event_handlers()
 
+    def hide(self, text: str) -> str:
+        """Confidential text as stored: encrypted when the store is (see text_cipher)."""
+        return self.store.text.hide(text)
+
+    def reveal(self, text: str) -> str:
+        return self.store.text.reveal(text)
+
     def t(self, table: str) -> str:
         """The qualified name of one of this view's tables."""
         return self.store.table(f"{table}{self.suffix}")
