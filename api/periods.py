@@ -11,10 +11,10 @@ from domain.errors import InvalidInputError
 
 def period_bounds(period: str) -> tuple[date, date]:
     """First and last day of `YYYY`, `YYYY-Qn` or `YYYY-MM`."""
-    if re.fullmatch(r"\d{4}", period):
+    if re.fullmatch(r"\d{4}", period) and int(period) >= 1:
         year = int(period)
         return date(year, 1, 1), date(year, 12, 31)
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+    if (match := re.fullmatch(r"(\d{4})-Q([1-4])", period)) and int(match[1]) >= 1:
         year, quarter = int(match[1]), int(match[2])
         return month_bounds(f"{year}-{3 * quarter - 2:02d}")[0], month_bounds(
             f"{year}-{3 * quarter:02d}"

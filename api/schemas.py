@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -304,7 +305,15 @@ def _aware(value: object) -> object:
     return value
 
 
-Timestamp = Annotated[datetime, BeforeValidator(_aware)]
+def _utc(value: datetime) -> datetime:
+    """Kept in UTC; a time that falls outside the calendar there is refused, not a 500."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the timestamp is out of range") from None
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_aware), AfterValidator(_utc)]
 Channel = Literal["phone", "email", "visit", "other"]
 Category = Literal["quality", "delivery", "billing", "service", "other"]
 Severity = Literal["low", "normal", "high"]

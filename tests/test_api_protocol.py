@@ -252,3 +252,17 @@ def test_unknown_actions_and_methods_are_problems(desk: Desk) -> None:
         f"/api/contracts/{contract['id']}", headers=desk.as_user("li.lei")
     )
     assert_problem(response, 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/complaints/loop?as_of=0001-01-01T00:00:00%2B01:00",
+        "/api/receivables/statement?known_at=0001-01-01T00:00:00%2B05:00",
+        "/api/receivables/aging?known_at=9999-12-31T23:59:59-05:00",
+        "/api/reports/performance?period=0000",
+        "/api/reports/performance?period=0000-Q1",
+    ],
+)
+def test_times_outside_the_calendar_are_422_not_500(desk: Desk, path: str) -> None:
+    assert_problem(desk.client.get(path, headers=desk.as_user("zhou.shen")), 422, "invalid_input")

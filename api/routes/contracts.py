@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -80,13 +79,11 @@ def get_contract(
     actor: CurrentActor,
     reply: Reply,
     version: Annotated[int | None, Query(ge=1, le=schemas.MAX_POSITION)] = None,
-    as_of: datetime | None = None,
+    as_of: schemas.Timestamp | None = None,
 ) -> Response:
     """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidInputError("give version or as_of, not both")
-    if as_of is not None and as_of.tzinfo is None:
-        raise InvalidInputError("as_of needs a UTC offset, e.g. 2026-01-31T12:00:00+08:00")
     contract = app.get_contract(actor, parse_id(contract_id), version=version, as_of=as_of)
     return reply(contract)
 
