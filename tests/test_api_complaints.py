@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -377,3 +378,18 @@ def test_a_reopened_complaint_is_handled_after_its_reopening(desk: Desk) -> None
         {"resolution": "y", "handled_at": "2026-03-05T00:00:00+00:00"},
     )
     assert later["state"] == "handled"
+
+
+def test_a_complaint_as_it_stood_at_a_recording_time(desk: Desk) -> None:
+    complaint = receive(desk)
+    time.sleep(0.01)
+    between = datetime.now(UTC).isoformat()
+    time.sleep(0.01)
+    ok(desk, complaint, "handle", "sun.li", {"resolution": "x"})
+    url = f"/api/complaints/{complaint['id']}"
+    then = desk.client.get(url, params={"as_of": between}, headers=desk.as_user("chen.jing"))
+    assert (then.json()["state"], then.headers["etag"]) == ("received", '"1"')
+    before = desk.client.get(
+        url, params={"as_of": "2000-01-01T00:00:00+00:00"}, headers=desk.as_user("chen.jing")
+    )
+    assert_problem(before, 404, "not_found")
