@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from domain.chain import event_data
+from api.presenters import event_fields
 
 EXPORT_BATCH = 1000
 CSV_COLUMNS = (
@@ -49,10 +49,9 @@ def entry(app: Application[Any], notification: Notification) -> dict[str, Any]:
     except UNDECODABLE as error:
         return {**base, "type": event_type, "recorded_at": None, "actor": None,
                 "data": {"undecodable": f"{type(error).__name__}: {error}"}}  # fmt: skip
-    data = {key: value for key, value in event_data(event).items() if key != "actor"}
     return {
         **base, "type": type(event).__name__, "recorded_at": event.timestamp.isoformat(),
-        "actor": getattr(event, "actor", None), "data": data,
+        "actor": getattr(event, "actor", None), "data": event_fields(event),
     }  # fmt: skip
 
 

@@ -61,11 +61,16 @@ def history_body(aggregate_id: UUID, events: Iterable[DomainEventProtocol[UUID]]
                 "type": type(event).__name__,
                 "recorded_at": event.timestamp,
                 "actor": getattr(event, "actor", None),
-                "data": {k: v for k, v in event_data(event).items() if k != "actor"},
+                "data": event_fields(event),
             }
             for event in events
         ],
     }
+
+
+def event_fields(event: Any) -> dict[str, Any]:
+    """What an event says, as JSON, besides who said it (shown apart as `actor`)."""
+    return {key: value for key, value in event_data(event).items() if key != "actor"}
 
 
 def money_from_cents(cents: int) -> str:
