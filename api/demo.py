@@ -138,7 +138,7 @@ def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> Non
         },
     )
     cid = contract.id
-    day = _Calendar(app.today() - timedelta(days=240 - index * 6), app.today())
+    day = Calendar(app.today() - timedelta(days=240 - index * 6), app.today())
     if target == DRAFT:
         return
     app.submit_contract(owner, cid, None)
@@ -179,7 +179,7 @@ DECIDERS = {
 }
 
 
-class _Calendar:
+class Calendar:
     """Business dates moving forward from a start, never past today."""
 
     def __init__(self, start: date, today: date) -> None:

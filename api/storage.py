@@ -66,7 +66,6 @@ def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": str(timeout_seconds),
         "POSTGRES_POOL_SIZE": query.get("pool_size", "10"),
         "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", "10"),
-        "POSTGRES_PRE_PING": "y",
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("chain_prev", "chain")
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
@@ -60,6 +62,22 @@ def link(previous: str, event: Any) -> str:
     return hashlib.sha256((previous + canonical).encode()).hexdigest()
 
 
+class ChainedAggregate(Aggregate):
+    """An aggregate that remembers the chain of the last stored event it was built from,
+    so that its next save continues the chain without reading the log again."""
+
+    class Event(Aggregate.Event):
+        def mutate(self, aggregate: Any) -> Any:
+            aggregate = super().mutate(aggregate)
+            chain = getattr(self, "chain", None)  # new events get theirs when saved
+            if aggregate is not None and chain is not None:
+                aggregate.chain_head = chain
+            return aggregate
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+
 def seal_pending(events_store: Any, aggregates: Iterable[Any]) -> None:
     """Give each pending event its chain, continuing from the aggregate's last stored event."""
     for aggregate in aggregates:
@@ -67,11 +85,12 @@ def seal_pending(events_store: Any, aggregates: Iterable[Any]) -> None:
         if not pending:
             continue
         first = pending[0].originator_version
-        previous = GENESIS
-        if first > 1:
+        previous = GENESIS if first == 1 else getattr(aggregate, "chain_head", None)
+        if previous is None:  # built from a snapshot taken before it kept its chain head
             stored = list(events_store.get(aggregate.id, gt=first - 2, lte=first - 1))
             previous = getattr(stored[0], "chain", GENESIS) if stored else GENESIS
         for event in pending:
             object.__setattr__(event, "chain_prev", previous)
             previous = link(previous, event)
             object.__setattr__(event, "chain", previous)
+        aggregate.chain_head = previous

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain.actors import Actor
+from domain.chain import ChainedAggregate
 from domain.complaint_lifecycle import COMPLAINT_LIFECYCLE, RECEIVED
 from domain.complaint_policy import (
     ServiceLevels,
@@ -19,7 +20,7 @@ from domain.complaint_policy import (
 from domain.errors import InvalidInputError
 
 
-class Complaint(Aggregate):
+class Complaint(ChainedAggregate):
     @event("Received")
     def __init__(  # the event's fields
         self,

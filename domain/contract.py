@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from domain import contract_rules as rules
 from domain.actors import Actor
+from domain.chain import ChainedAggregate
 from domain.contract_lifecycle import CONTRACT_LIFECYCLE
 from domain.contract_policy import authorize, authorize_step
 from domain.contract_states import DRAFT
@@ -24,7 +25,7 @@ from domain.routing import ApprovalRouting
 from domain.terms import EDITABLE_FIELDS, validated_terms
 
 
-class Contract(Aggregate):
+class Contract(ChainedAggregate):
     @event("Created")
     def __init__(
         self,

@@ -17,8 +17,9 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from domain.chain import ChainedAggregate
 from domain.errors import ConflictError
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://contractflow/idempotency")
@@ -36,7 +37,7 @@ class Replayed(Exception):  # noqa: N818 - not an error: the outcome of a repeat
         self.response = response
 
 
-class IdempotencyRecord(Aggregate):
+class IdempotencyRecord(ChainedAggregate):
     @staticmethod
     def create_id(user: str, key: str) -> UUID:
         return uuid5(_NAMESPACE, f"{user}\x1f{key}")

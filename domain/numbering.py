@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
+
+from domain.chain import ChainedAggregate
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://contractflow/numbers")
 
 
-class NumberIndex(Aggregate):
+class NumberIndex(ChainedAggregate):
     """Claims one number for one aggregate."""
 
     @staticmethod
@@ -27,7 +29,7 @@ class NumberIndex(Aggregate):
         self.owner_id = owner_id
 
 
-class NumberSequence(Aggregate):
+class NumberSequence(ChainedAggregate):
     """The last number issued for one prefix and year; it only moves forward."""
 
     @staticmethod

@@ -28,6 +28,7 @@ from domain.contract import Contract
 from domain.contract_policy import authorize, authorize_owner_choice
 from domain.errors import DuplicateNumberError, NotFoundError
 from domain.numbering import NumberIndex, NumberSequence
+from domain.replay import ReplayingRepository, replay
 from domain.routing import ApprovalRouting
 from domain.terms import ensure_not_future
 from domain.transcodings import DateAsISO
@@ -40,6 +41,7 @@ class ContractFlow(ComplaintDesk, Application):
 
     name = "contractflow"
     snapshotting_intervals = {Contract: 50, Complaint: 50, NumberSequence: 200}  # noqa: RUF012
+    snapshotting_projectors = dict.fromkeys(snapshotting_intervals, replay)
 
     def __init__(
         self,
@@ -58,6 +60,9 @@ class ContractFlow(ComplaintDesk, Application):
         """Every save chains its events to their aggregates' histories (tamper evidence)."""
         seal_pending(self.events, objs)
         return super().save(*objs, **kwargs)
+
+    def construct_repository(self) -> ReplayingRepository:
+        return ReplayingRepository(event_store=self.events, snapshot_store=self.snapshots)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

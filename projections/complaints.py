@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.complaint import Complaint
 from domain.complaint_lifecycle import RECEIVED
-from projections.store import Writer
+from projections.store import AggregateWriter
 from projections.view import Handler, View, recorded
 
 
@@ -40,7 +40,7 @@ class ComplaintsView(View):
             Complaint.Revisited: self._revisited,
         }
 
-    def _received(self, w: Writer, event: Any, position: int) -> None:
+    def _received(self, w: AggregateWriter, event: Any, position: int) -> None:
         details = event.details
         contract_id = details.get("contract_id")
         w.execute(
@@ -55,7 +55,7 @@ class ComplaintsView(View):
         )  # fmt: skip
         self._step(w, event, position, RECEIVED, event.received_at, event.handle_due)
 
-    def _handled(self, w: Writer, event: Any, position: int) -> None:
+    def _handled(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"UPDATE {self.t('complaints')} SET state = ?, handle_due = NULL, revisit_due = ? "
             "WHERE complaint_id = ?",
@@ -63,7 +63,7 @@ class ComplaintsView(View):
         )
         self._step(w, event, position, event.to, event.handled_at, event.revisit_due)
 
-    def _revisited(self, w: Writer, event: Any, position: int) -> None:
+    def _revisited(self, w: AggregateWriter, event: Any, position: int) -> None:
         reopened = int(event.to == RECEIVED)
         due = recorded(event.handle_due) if event.handle_due else None
         w.execute(
@@ -80,7 +80,9 @@ class ComplaintsView(View):
             ),
         )  # fmt: skip
 
-    def _step(self, w: Writer, event: Any, position: int, state: str, at: Any, due: Any) -> None:
+    def _step(
+        self, w: AggregateWriter, event: Any, position: int, state: str, at: Any, due: Any
+    ) -> None:
         w.execute(
             f"INSERT INTO {self.t('complaint_steps')} VALUES (?, ?, ?, ?, ?)",
             (

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from domain.contract import Contract
-from projections.store import Writer
+from projections.store import AggregateWriter
 from projections.view import Handler, View, cents, recorded
 
 
@@ -49,7 +49,7 @@ class LedgerView(View):
             Contract.Refunded: self._totals("collected", -1),
         }
 
-    def _created(self, w: Writer, event: Any, position: int) -> None:
+    def _created(self, w: AggregateWriter, event: Any, position: int) -> None:
         terms, customer = event.terms, event.terms["customer"]
         w.execute(
             f"INSERT INTO {self.t('ledger')} VALUES "
@@ -61,7 +61,7 @@ class LedgerView(View):
             ),
         )  # fmt: skip
 
-    def _revised(self, w: Writer, event: Any, position: int) -> None:
+    def _revised(self, w: AggregateWriter, event: Any, position: int) -> None:
         contract_id, changes = str(event.originator_id), event.changes
         updates: dict[str, Any] = {}
         if "title" in changes:
@@ -78,7 +78,7 @@ class LedgerView(View):
                 (*updates.values(), contract_id),
             )
 
-    def _submitted(self, w: Writer, event: Any, position: int) -> None:
+    def _submitted(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"UPDATE {self.t('ledger')} SET state = ?, required = ?, submitted_at = ? "
             "WHERE contract_id = ?",
@@ -87,30 +87,30 @@ class LedgerView(View):
         )  # fmt: skip
         self._clear_approvals(w, event)
 
-    def _approved(self, w: Writer, event: Any, position: int) -> None:
+    def _approved(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"INSERT INTO {self.t('ledger_approvals')} VALUES (?, ?, ?)",
             (str(event.originator_id), event.step, event.actor),
         )
 
-    def _rejected(self, w: Writer, event: Any, position: int) -> None:
+    def _rejected(self, w: AggregateWriter, event: Any, position: int) -> None:
         self._moved(w, event, position)
         self._clear_approvals(w, event)
 
-    def _signed(self, w: Writer, event: Any, position: int) -> None:
+    def _signed(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"UPDATE {self.t('ledger')} SET state = ?, signed_on = ? WHERE contract_id = ?",
             (event.to, event.signed_on.isoformat(), str(event.originator_id)),
         )
 
-    def _moved(self, w: Writer, event: Any, position: int) -> None:
+    def _moved(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"UPDATE {self.t('ledger')} SET state = ? WHERE contract_id = ?",
             (event.to, str(event.originator_id)),
         )
 
     def _totals(self, column: str, sign: int) -> Handler:
-        def handle(w: Writer, event: Any, position: int) -> None:
+        def handle(w: AggregateWriter, event: Any, position: int) -> None:
             w.execute(
                 f"UPDATE {self.t('ledger')} SET state = ?, {column} = {column} + ? "
                 "WHERE contract_id = ?",
@@ -119,7 +119,7 @@ class LedgerView(View):
 
         return handle
 
-    def _clear_approvals(self, w: Writer, event: Any) -> None:
+    def _clear_approvals(self, w: AggregateWriter, event: Any) -> None:
         w.execute(
             f"DELETE FROM {self.t('ledger_approvals')} WHERE contract_id = ?",
             (str(event.originator_id),),

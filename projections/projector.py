@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from projections.view import View
 
 BATCH_SIZE = 1000
+WINDOW = 8  # batches: the most log positions one query looks through
 
 
 class Projector:
@@ -26,28 +27,40 @@ class Projector:
         return self.view.store.position(self.view.key)
 
     def catch_up(self, until: int | None = None, done: Callable[[int], None] | None = None) -> int:
-        """Apply every event after the view's position (up to `until`); returns the position."""
+        """Apply every event after the view's position up to `until` (default: the head now);
+        returns the position. `done` hears how many log positions each batch covered.
+
+        The database selects only the events the view reads, so a batch may cover many
+        more positions than it holds. Positions up to the head are final when read: the
+        library's recorders assign and commit positions in order (a table lock on
+        PostgreSQL), so a later commit never fills a gap behind the head."""
         with self._lock:
+            stop = self.app.recorder.max_notification_id() or 0 if until is None else until
             position = self.position
-            while until is None or position < until:
+            while position < stop:
+                # A bounded window keeps each query's scan short whatever the planner knows.
+                window_end = min(stop, position + WINDOW * self.batch_size)
                 notifications = self.app.recorder.select_notifications(
-                    start=position + 1, limit=self.batch_size, stop=until
+                    start=position + 1,
+                    limit=self.batch_size,
+                    stop=window_end,
+                    topics=self.view.topics,
                 )
-                if not notifications:
-                    break
+                full = len(notifications) == self.batch_size
+                reached = notifications[-1].id if full else window_end
                 try:
                     with self.view.store.writing() as writer:
                         for notification in notifications:
                             event = self.app.mapper.to_domain_event(notification)
                             self.view.apply(writer, event, notification.id)
-                        writer.track(self.view.key, notifications[-1].id)
+                        writer.track(self.view.key, reached)
                 except IntegrityError:
                     moved = self.position
                     if moved == position:
                         raise  # not a race: the view itself refused the batch
                     position = moved  # another process applied it first: go on from there
                     continue
-                position = notifications[-1].id
                 if done is not None:
-                    done(len(notifications))
+                    done(reached - position)
+                position = reached
             return position

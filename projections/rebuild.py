@@ -47,10 +47,9 @@ def rebuild(
             started = time.perf_counter()
             Projector(app, fresh).catch_up(until=position, done=done)
             replay_seconds += time.perf_counter() - started
-            live_rows, fresh_rows = live.dump(), fresh.dump()
+            differences = _differences(live, fresh)
             if live.store.position(live.key) == position:
                 break
-        differences = _differences(live_rows, fresh_rows)
         switched = not differences or force
         if switched:
             _copy(fresh, live)
@@ -62,17 +61,20 @@ def rebuild(
         _forget(fresh)
 
 
-def _differences(
-    live: dict[str, list[tuple[Any, ...]]], fresh: dict[str, list[tuple[Any, ...]]]
-) -> list[str]:
+def _differences(live: View, fresh: View) -> list[str]:
+    """Rows only one side has, found by the database: memory stays flat at any size."""
     found = []
-    for table, live_rows in live.items():
-        only_live = sorted(set(live_rows) - set(fresh[table]))
-        only_fresh = sorted(set(fresh[table]) - set(live_rows))
-        found += [f"{table}: live has {row}" for row in only_live]
-        found += [f"{table}: rebuild has {row}" for row in only_fresh]
-        if len(live_rows) != len(fresh[table]) and not (only_live or only_fresh):
-            found.append(f"{table}: {len(live_rows)} live rows, {len(fresh[table])} rebuilt")
+    for table in live.tables:
+        ours, theirs = live.t(table), fresh.t(table)
+        for label, left, right in (("live", ours, theirs), ("rebuild", theirs, ours)):
+            rows = live.rows(
+                f"SELECT * FROM {left} EXCEPT SELECT * FROM {right} LIMIT {MAX_REPORTED}"
+            )
+            found += [f"{table}: {label} has {tuple(row.values())}" for row in rows]
+        counts = live.rows(f"SELECT (SELECT COUNT(*) FROM {ours}) AS live, "
+                           f"(SELECT COUNT(*) FROM {theirs}) AS rebuilt")[0]  # fmt: skip
+        if counts["live"] != counts["rebuilt"]:
+            found.append(f"{table}: {counts['live']} live rows, {counts['rebuilt']} rebuilt")
     return found[:MAX_REPORTED]
 
 

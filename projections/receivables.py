@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.contract import Contract
-from projections.store import Writer
+from projections.store import AggregateWriter
 from projections.view import Handler, View, cents, recorded
 
 
@@ -25,7 +25,8 @@ class ReceivablesView(View):
             f"""CREATE TABLE IF NOT EXISTS {self.t("rcv_contracts")} (
                 contract_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, owner TEXT NOT NULL)""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("rcv_customers")} (
-                customer_id TEXT PRIMARY KEY, customer_name TEXT NOT NULL)""",
+                customer_id TEXT PRIMARY KEY, customer_name TEXT NOT NULL,
+                named_at BIGINT NOT NULL)""",
             f"CREATE TABLE IF NOT EXISTS {self.t('rcv_shipments')} ({fact}, due_on TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {self.t('rcv_collections')} ({fact})",
             f"""CREATE INDEX IF NOT EXISTS rcv_shipments{self.suffix}_by_customer
@@ -43,32 +44,34 @@ class ReceivablesView(View):
             Contract.Refunded: self._collected(-1),
         }
 
-    def _created(self, w: Writer, event: Any, position: int) -> None:
+    def _created(self, w: AggregateWriter, event: Any, position: int) -> None:
         customer = event.terms["customer"]
         w.execute(
             f"INSERT INTO {self.t('rcv_contracts')} VALUES (?, ?, ?)",
             (str(event.originator_id), customer["id"], event.owner),
         )
-        self._name_customer(w, customer)
+        self._name_customer(w, customer, position)
 
-    def _revised(self, w: Writer, event: Any, position: int) -> None:
+    def _revised(self, w: AggregateWriter, event: Any, position: int) -> None:
         customer = event.changes.get("customer")
         if customer is not None:
             w.execute(
                 f"UPDATE {self.t('rcv_contracts')} SET customer_id = ? WHERE contract_id = ?",
                 (customer["id"], str(event.originator_id)),
             )
-            self._name_customer(w, customer)
+            self._name_customer(w, customer, position)
 
-    def _name_customer(self, w: Writer, customer: dict[str, Any]) -> None:
-        """The latest name given to a customer id is the one reports show."""
+    def _name_customer(self, w: AggregateWriter, customer: dict[str, Any], position: int) -> None:
+        """The latest name given to a customer id is the one reports show, whichever
+        contract's statement the database sees first."""
         w.execute(
-            f"INSERT INTO {self.t('rcv_customers')} VALUES (?, ?) ON CONFLICT (customer_id) "
-            "DO UPDATE SET customer_name = excluded.customer_name",
-            (customer["id"], self.hide(customer["name"])),
+            f"INSERT INTO {self.t('rcv_customers')} AS known VALUES (?, ?, ?) "
+            "ON CONFLICT (customer_id) DO UPDATE SET customer_name = excluded.customer_name, "
+            "named_at = excluded.named_at WHERE excluded.named_at > known.named_at",
+            (customer["id"], self.hide(customer["name"]), position),
         )
 
-    def _shipped(self, w: Writer, event: Any, position: int) -> None:
+    def _shipped(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"INSERT INTO {self.t('rcv_shipments')} SELECT ?, contract_id, customer_id, owner, "
             f"?, ?, ?, ? FROM {self.t('rcv_contracts')} WHERE contract_id = ?",
@@ -79,7 +82,7 @@ class ReceivablesView(View):
         )  # fmt: skip
 
     def _collected(self, sign: int) -> Handler:
-        def handle(w: Writer, event: Any, position: int) -> None:
+        def handle(w: AggregateWriter, event: Any, position: int) -> None:
             effective = getattr(event, "received_on", None) or event.refunded_on
             w.execute(
                 f"INSERT INTO {self.t('rcv_collections')} SELECT ?, contract_id, customer_id, "

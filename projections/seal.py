@@ -12,6 +12,7 @@ from projections.view import Handler, View
 class SealView(View):
     name = "seal"
     tables = ("audit_seal",)
+    reads_every_event = True
 
     def schema(self) -> list[str]:
         return [
@@ -21,10 +22,10 @@ class SealView(View):
         ]
 
     def event_handlers(self) -> dict[type, Handler]:
-        return {}  # every event is sealed, whatever its type
+        return {}  # `apply` seals every event, whatever its type
 
     def apply(self, writer: Writer, event: Any, position: int) -> None:
-        writer.execute(
+        writer.about(event.originator_id).execute(
             f"INSERT INTO {self.t('audit_seal')} VALUES (?, ?, ?, ?)",
             (
                 position,

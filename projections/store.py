@@ -4,6 +4,7 @@ transaction, so every event is applied exactly once, also after a crash."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -20,22 +21,58 @@ Row = dict[str, Any]
 
 
 class Writer:
-    """One open write transaction on the view store."""
+    """One open write transaction on the view store.
+
+    Event handlers write through `about(aggregate_id)`: their statements are queued and
+    sent at the end in rounds, the n-th statement about every aggregate in round n, each
+    round grouped by statement text into `executemany` (one round trip per group, not per
+    row). Statements about one aggregate keep their order; views keep statements about
+    different aggregates independent of each other's order."""
 
     def __init__(self, store: ViewStore, cursor: Any) -> None:
         self.store = store
         self.cursor = cursor
+        self._rounds: list[dict[str, list[Sequence[Any]]]] = []
+        self._queued: Counter[Any] = Counter()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement now (schema changes, copies)."""
         self.cursor.execute(self.store.dialect_sql(sql), params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self.cursor.executemany(self.store.dialect_sql(sql), rows)
+    def about(self, aggregate_id: Any) -> AggregateWriter:
+        return AggregateWriter(self, aggregate_id)
+
+    def queue(self, aggregate_id: Any, sql: str, params: Sequence[Any]) -> None:
+        turn = self._queued[aggregate_id]
+        self._queued[aggregate_id] += 1
+        if turn == len(self._rounds):
+            self._rounds.append({})
+        self._rounds[turn].setdefault(sql, []).append(params)
+
+    def flush(self) -> None:
+        for statements in self._rounds:
+            for sql, rows in statements.items():
+                self.cursor.executemany(self.store.dialect_sql(sql), rows)
+        self._rounds.clear()
+        self._queued.clear()
 
     def track(self, view: str, position: int) -> None:
         """Record that `view` has applied the log up to `position` (fails if it already had)."""
+        self.flush()
         self.store.recorder._insert_tracking(self.cursor, Tracking(view, position))
+
+
+class AggregateWriter:
+    """What an event handler writes: statements about the event's aggregate."""
+
+    __slots__ = ("aggregate_id", "writer")
+
+    def __init__(self, writer: Writer, aggregate_id: Any) -> None:
+        self.writer = writer
+        self.aggregate_id = aggregate_id
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.writer.queue(self.aggregate_id, sql, params)
 
 
 class ViewStore:
@@ -82,7 +119,9 @@ class ViewStore:
     @contextmanager
     def writing(self) -> Iterator[Writer]:
         with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
-            yield Writer(self, cursor)
+            writer = Writer(self, cursor)
+            yield writer
+            writer.flush()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from projections.store import Row, ViewStore, Writer
+from eventsourcing.utils import get_topic
 
-Handler = Callable[[Writer, Any, int], None]
+from projections.store import AggregateWriter, Row, ViewStore, Writer
+
+Handler = Callable[[AggregateWriter, Any, int], None]
 
 
 def cents(amount: Decimal) -> int:
@@ -26,12 +28,17 @@ def recorded(timestamp: datetime) -> str:
 class View(ABC):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    reads_every_event: ClassVar[bool] = False
 
     def __init__(self, store: ViewStore, suffix: str = "") -> None:
         self.store = store
         self.suffix = suffix
         self.key = f"{self.name}{suffix}"  # its tracking record
         self.handlers: dict[type, Handler] = self.event_handlers()
+        # The events the database should hand this view; none named means every event.
+        self.topics: tuple[str, ...] = (
+            () if self.reads_every_event else tuple(map(get_topic, self.handlers))
+        )
 
     def hide(self, text: str) -> str:
         """Confidential text as stored: encrypted when the store is (see text_cipher)."""
@@ -55,7 +62,7 @@ class View(ABC):
     def apply(self, writer: Writer, event: Any, position: int) -> None:
         handler = self.handlers.get(type(event))
         if handler is not None:
-            handler(writer, event, position)
+            handler(writer.about(event.originator_id), event, position)
 
     def create(self) -> None:
         with self.store.writing() as writer:

@@ -1,0 +1,141 @@
+"""Domain commands on existing contracts: through the application, then over HTTP with
+concurrent clients, each client on contracts of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from decimal import Decimal
+from itertools import count
+from uuid import UUID
+
+from bench.measure import ROUNDS, percentile, summary, timing
+from bench.population import DECIDERS, FINANCE_ACTOR, SPECIALIST, approved, drafted, owner_of
+from domain.contract import Contract
+from domain.numbering import NumberIndex
+from domain.service import ContractFlow
+
+PER_ROUND = 300  # commands of each kind per round through the application
+CLIENTS = 16
+PER_CLIENT = 60  # commands per client per HTTP round
+AMOUNT = Decimal("900000.00")  # needs contract review, manager and finance
+_numbers = count(9_000_000)
+
+
+def prepare(app: ContractFlow, executing: int, in_review: int) -> dict[str, list[UUID]]:
+    """Contracts ready for shipments and payments, and contracts awaiting contract review."""
+    made: dict[str, list[Contract]] = {"executing": [], "review": []}
+    for _ in range(executing):
+        contract = approved(drafted(next(_numbers), 1000, AMOUNT))
+        contract.sign(SPECIALIST, app.today())
+        contract.start(SPECIALIST, app.today())
+        made["executing"].append(contract)
+    for _ in range(in_review):
+        index = next(_numbers)
+        contract = drafted(index, 1000, AMOUNT)
+        contract.submit(owner_of(index), app.routing)
+        made["review"].append(contract)
+    every = made["executing"] + made["review"]
+    for first in range(0, len(every), 200):
+        chunk = every[first : first + 200]
+        app.save(*chunk, *(NumberIndex(c.number, c.id) for c in chunk))
+    return {kind: [c.id for c in contracts] for kind, contracts in made.items()}
+
+
+def through_application(app: ContractFlow) -> dict[str, dict[str, float]]:
+    """pay, ship and approve, each `PER_ROUND` times a round, one after another."""
+    ids = prepare(app, executing=16, in_review=PER_ROUND * ROUNDS)
+    references = count(1)
+    reviews = iter(ids["review"])
+    one = Decimal("1.00")
+    commands = {
+        "ship": lambda i: app.ship(SPECIALIST, ids["executing"][i % 16], one, None, None, None),
+        "pay": lambda i: app.pay(
+            FINANCE_ACTOR, ids["executing"][i % 16], one, None, f"R-{next(references)}", None
+        ),
+        "approve": lambda i: app.approve_contract(
+            DECIDERS["contract_review"], next(reviews), "contract_review", None, None
+        ),
+    }
+    results = {}
+    for name, command in commands.items():
+        rounds = []
+        for _ in range(ROUNDS):
+            taken = []
+            for i in range(PER_ROUND):
+                started = time.perf_counter()
+                command(i)
+                taken.append(time.perf_counter() - started)
+            rounds.append(timing(taken))
+        results[name] = summary(rounds)
+    return results
+
+
+def over_http(app: ContractFlow, base_url: str, tokens: dict[str, str]) -> dict[str, float]:
+    """`CLIENTS` clients at once, each shipping, paying and approving on its own contracts."""
+    per_kind = PER_CLIENT // 3
+    ids = prepare(app, executing=CLIENTS, in_review=CLIENTS * per_kind * ROUNDS)
+    reviews = iter(ids["review"])
+    references = count(1)
+    rounds = []
+    for _ in range(ROUNDS):
+        plans = []
+        for client in range(CLIENTS):
+            mine = ids["executing"][client]
+            plan = []
+            for _ in range(per_kind):
+                plan += [
+                    (f"/api/contracts/{mine}/ship", {"amount": "1.00"}, tokens["specialist"]),
+                    (f"/api/contracts/{mine}/pay",
+                     {"amount": "1.00", "reference": f"H-{next(references)}"}, tokens["finance"]),
+                    (f"/api/contracts/{next(reviews)}/approve", {"step": "contract_review"},
+                     tokens["specialist"]),
+                ]  # fmt: skip
+            plans.append(plan)
+        rounds.append(asyncio.run(_clients(base_url, plans)))
+    return summary(rounds)
+
+
+async def _clients(base_url: str, plans: list[list[tuple[str, dict, str]]]) -> dict[str, float]:
+    host, port = base_url.removeprefix("http://").split(":")
+    started = time.perf_counter()
+    taken = await asyncio.gather(*(_client(host, int(port), plan) for plan in plans))
+    elapsed = time.perf_counter() - started
+    samples = [seconds for client in taken for seconds in client]
+    return {
+        "per_second": len(samples) / elapsed,
+        "p50_ms": percentile(samples, 0.50) * 1000,
+        "p99_ms": percentile(samples, 0.99) * 1000,
+    }
+
+
+async def _client(host: str, port: int, plan: list[tuple[str, dict, str]]) -> list[float]:
+    """One keep-alive HTTP/1.1 connection sending its requests one after another: a client
+    that costs the machine next to nothing, so the server gets the cores."""
+    reader, writer = await asyncio.open_connection(host, port)
+    taken = []
+    try:
+        for path, body, token in plan:
+            payload = json.dumps(body).encode()
+            request = (
+                f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode() + payload
+            started = time.perf_counter()
+            writer.write(request)
+            status, _ = await _response(reader)
+            taken.append(time.perf_counter() - started)
+            if status != 200:
+                raise RuntimeError(f"POST {path} answered {status}")
+    finally:
+        writer.close()
+    return taken
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    length = int({k.lower(): v for k, v in headers.items()}.get("content-length", 0))
+    return int(lines[0].split()[1]), await reader.readexactly(length)

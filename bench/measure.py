@@ -1,0 +1,71 @@
+"""Timing helpers: rounds, medians, percentiles, peak memory, child processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+ROUNDS = 3
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
+
+
+def latencies(call: Callable[[], Any], times: int) -> list[float]:
+    """Seconds taken by each of `times` calls."""
+    taken = []
+    for _ in range(times):
+        started = time.perf_counter()
+        call()
+        taken.append(time.perf_counter() - started)
+    return taken
+
+
+def summary(per_round: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each figure over the rounds, with the rounds themselves kept."""
+    figures = {key: statistics.median(r[key] for r in per_round) for key in per_round[0]}
+    return {**figures, "rounds": len(per_round)}
+
+
+def timing(samples: Sequence[float], count: int | None = None) -> dict[str, float]:
+    """Rate, p50 and p99 (milliseconds) of one round of sequential calls."""
+    total = sum(samples)
+    return {
+        "per_second": (count or len(samples)) / total,
+        "p50_ms": percentile(samples, 0.50) * 1000,
+        "p99_ms": percentile(samples, 0.99) * 1000,
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_child(function: str, *args: Any) -> dict[str, Any]:
+    """Run `bench.<module>:<function>(*args)` in a fresh Python process: its peak memory is
+    its own. The child prints its result as JSON on its last line; progress goes to stderr."""
+    code = (
+        "import json, sys, importlib; from bench.measure import peak_rss_mb; "
+        f"module, name = {function!r}.split(':'); "
+        "result = getattr(importlib.import_module(module), name)(*json.loads(sys.argv[1])); "
+        "print(json.dumps({**result, 'peak_rss_mb': peak_rss_mb()}))"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code, json.dumps(args)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])

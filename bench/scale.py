@@ -1,0 +1,89 @@
+"""Figures at scale, each run in a child process (see `measure.in_child`) so that its peak
+memory is its own: generating the history, rebuilding the receivables views, verifying."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from api.audit_verify import verify
+from api.progress import Progress
+from api.storage import library_env
+from bench.population import populate
+from domain.service import ContractFlow
+from projections.projector import Projector
+from projections.rebuild import rebuild
+from projections.runtime import Projections
+
+
+def _app(database_url: str) -> ContractFlow:
+    return ContractFlow(library_env(database_url, 30))
+
+
+def generate(database_url: str, contracts: int, customers: int) -> dict[str, Any]:
+    app = _app(database_url)
+    bar = Progress(contracts, f"generating {contracts:,} contracts")
+    started = time.perf_counter()
+    populate(app, contracts, customers, app.today(), done=bar.advance)
+    bar.close()
+    events = app.recorder.max_notification_id() or 0
+    app.close()
+    return {"events": events, "seconds": time.perf_counter() - started}
+
+
+def rebuild_receivables(database_url: str, rounds: int) -> dict[str, Any]:
+    """Build the live receivables views, then rebuild them `rounds` times (replay, compare
+    row for row, switch); the rate is of the replay, over every position of the log."""
+    app = _app(database_url)
+    views = Projections(app)
+    live = views.views["receivables"]
+    head = views.head()
+    bar = Progress(head, "building receivables")
+    started = time.perf_counter()
+    Projector(app, live).catch_up(done=bar.advance)
+    bar.close()
+    built = time.perf_counter() - started
+    rates = []
+    for round_ in range(rounds):
+        bar = Progress(head, f"rebuilding receivables ({round_ + 1}/{rounds})")
+        result = rebuild(app, live, done=bar.advance)
+        bar.close()
+        if not result.identical:
+            raise RuntimeError(f"the rebuild differs: {result.differences}")
+        rates.append(head / result.replay_seconds)
+    views.stop()
+    app.close()
+    return {"events": head, "first_build_per_second": head / built, "rates": rates}
+
+
+def build_views(database_url: str, *names: str) -> dict[str, Any]:
+    """Bring views to the head; their build rates (events of the log per second)."""
+    app = _app(database_url)
+    views = Projections(app)
+    head, rates = views.head(), {}
+    for name in names:
+        bar = Progress(head, f"building {name}")
+        started = time.perf_counter()
+        Projector(app, views.views[name]).catch_up(done=bar.advance)
+        bar.close()
+        rates[name] = head / (time.perf_counter() - started)
+    views.stop()
+    app.close()
+    return {"events": head, "rates": rates}
+
+
+def verify_log(database_url: str) -> dict[str, Any]:
+    """Audit verify over the whole log (the seal view already built)."""
+    app = _app(database_url)
+    views = Projections(app)
+    views.refresh("seal")
+    bar = Progress(views.head(), "verifying")
+    started = time.perf_counter()
+    result = verify(app, views.views["seal"], done=bar.advance)
+    bar.close()
+    seconds = time.perf_counter() - started
+    views.stop()
+    app.close()
+    if not result["ok"]:
+        raise RuntimeError(f"verify found problems: {result['problems'][:3]}")
+    return {"events": result["checked"], "per_second": result["checked"] / seconds}
