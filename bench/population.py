@@ -21,7 +21,7 @@ from domain.numbering import NumberIndex
 from domain.routing import ApprovalRouting
 from domain.service import ContractFlow
 
-SAVE_EVERY = 250  # contracts per transaction
+SAVE_EVERY = 40  # contracts per transaction (larger batches stalled over a Unix socket)
 OWNERS = 50
 SPECIALIST = Actor("bench.specialist", frozenset({CONTRACT_SPECIALIST}))
 DECIDERS = {

@@ -14,8 +14,8 @@ from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.receivables import ReceivablesView
 from projections.runtime import Projections
-from projections.store import Writer
-from tests.receivables_history import attempt, executing_contract
+from projections.store import AggregateWriter
+from tests.receivables_history import actor, attempt, executing_contract
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ class FailingOnShipments(ReceivablesView):
 
     broken = True
 
-    def _shipped(self, w: Writer, event: Any, position: int) -> None:
+    def _shipped(self, w: AggregateWriter, event: Any, position: int) -> None:
         if self.broken:
             raise RuntimeError("bug in the shipment handler")
         super()._shipped(w, event, position)
@@ -90,3 +90,37 @@ def test_views_ignore_events_they_do_not_read(history: Any) -> None:
         name: {"position": views.head(), "lag": 0}
         for name in ("ledger", "receivables", "complaints", "seal")
     }
+
+
+def test_a_view_reaches_the_head_though_the_last_events_are_not_for_it(history: Any) -> None:
+    app, views = history
+    complaints = views.views["complaints"]  # reads complaint events only: none in this log
+    assert Projector(app, complaints, batch_size=2).catch_up() == views.head()
+    assert views.status()["complaints"]["lag"] == 0
+
+
+def test_the_latest_customer_name_wins_whatever_order_the_rounds_run(
+    database_url: str,
+) -> None:
+    """One batch: B is drafted for Y and revised to X "old"; then A is drafted for X "new".
+    A's naming is A's second statement, B's is B's fourth: sent in that order of rounds,
+    the older name would overwrite the newer one without the recorded position."""
+    app = ContractFlow(library_env(database_url, 5))
+    views = Projections(app)
+    sales = actor("li.lei")
+
+    def terms(customer: str, name: str) -> dict[str, Any]:
+        return {
+            "title": "t",
+            "customer": {"id": customer, "name": name, "credit_class": None},
+            "amount": Decimal("100.00"),
+            "payment_terms": {"advance_percent": 0, "due_days": 30},
+        }
+
+    b = app.create_contract(sales, terms("Y", "客户 Y"))
+    app.revise_contract(sales, b.id, {"customer": terms("X", "旧名称")["customer"]}, None)
+    app.create_contract(sales, terms("X", "新名称"))
+    views.refresh("receivables")
+    assert views.receivables.customer_names()["X"] == "新名称"
+    views.stop()
+    app.close()
