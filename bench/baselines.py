@@ -11,7 +11,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
 from api.storage import library_env
-from bench.measure import ROUNDS, latencies, summary, timing
+from bench.measure import ROUNDS, rounds_of, summary
 from tests.postgres_server import split_schema
 
 SAVES = 1500
@@ -30,7 +30,7 @@ def library_save(database_url: str) -> dict[str, float]:
     """The library's own `save()` of one new single-event aggregate per transaction."""
     app = BareApplication(library_env(database_url, 5))
     try:
-        return summary([timing(latencies(lambda: app.save(Bare()), SAVES)) for _ in range(ROUNDS)])
+        return rounds_of(lambda: app.save(Bare()), SAVES)
     finally:
         app.close()
 
@@ -55,7 +55,7 @@ def plain_insert(database_url: str) -> dict[str, float]:
         conn.commit()
 
     try:
-        return summary([timing(latencies(insert, SAVES)) for _ in range(ROUNDS)])
+        return rounds_of(insert, SAVES)
     finally:
         conn.close()
 

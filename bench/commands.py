@@ -7,10 +7,10 @@ import asyncio
 import json
 import time
 from decimal import Decimal
-from itertools import count
+from itertools import count, cycle
 from uuid import UUID
 
-from bench.measure import ROUNDS, percentile, summary, timing
+from bench.measure import ROUNDS, rounds_of, summary, timing
 from bench.population import DECIDERS, FINANCE_ACTOR, SPECIALIST, approved, drafted, owner_of
 from domain.contract import Contract
 from domain.numbering import NumberIndex
@@ -46,30 +46,18 @@ def prepare(app: ContractFlow, executing: int, in_review: int) -> dict[str, list
 def through_application(app: ContractFlow) -> dict[str, dict[str, float]]:
     """pay, ship and approve, each `PER_ROUND` times a round, one after another."""
     ids = prepare(app, executing=16, in_review=PER_ROUND * ROUNDS)
-    references = count(1)
-    reviews = iter(ids["review"])
+    references, reviews, executing = count(1), iter(ids["review"]), cycle(ids["executing"])
     one = Decimal("1.00")
     commands = {
-        "ship": lambda i: app.ship(SPECIALIST, ids["executing"][i % 16], one, None, None, None),
-        "pay": lambda i: app.pay(
-            FINANCE_ACTOR, ids["executing"][i % 16], one, None, f"R-{next(references)}", None
+        "ship": lambda: app.ship(SPECIALIST, next(executing), one, None, None, None),
+        "pay": lambda: app.pay(
+            FINANCE_ACTOR, next(executing), one, None, f"R-{next(references)}", None
         ),
-        "approve": lambda i: app.approve_contract(
+        "approve": lambda: app.approve_contract(
             DECIDERS["contract_review"], next(reviews), "contract_review", None, None
         ),
     }
-    results = {}
-    for name, command in commands.items():
-        rounds = []
-        for _ in range(ROUNDS):
-            taken = []
-            for i in range(PER_ROUND):
-                started = time.perf_counter()
-                command(i)
-                taken.append(time.perf_counter() - started)
-            rounds.append(timing(taken))
-        results[name] = summary(rounds)
-    return results
+    return {name: rounds_of(command, PER_ROUND) for name, command in commands.items()}
 
 
 def over_http(app: ContractFlow, base_url: str, tokens: dict[str, str]) -> dict[str, float]:
@@ -102,12 +90,7 @@ async def _clients(base_url: str, plans: list[list[tuple[str, dict, str]]]) -> d
     started = time.perf_counter()
     taken = await asyncio.gather(*(_client(host, int(port), plan) for plan in plans))
     elapsed = time.perf_counter() - started
-    samples = [seconds for client in taken for seconds in client]
-    return {
-        "per_second": len(samples) / elapsed,
-        "p50_ms": percentile(samples, 0.50) * 1000,
-        "p99_ms": percentile(samples, 0.99) * 1000,
-    }
+    return timing([seconds for client in taken for seconds in client], elapsed)
 
 
 async def _client(host: str, port: int, plan: list[tuple[str, dict, str]]) -> list[float]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 ROUNDS = 3
@@ -37,19 +37,28 @@ def summary(per_round: list[dict[str, float]]) -> dict[str, float]:
     return {**figures, "rounds": len(per_round)}
 
 
-def timing(samples: Sequence[float], count: int | None = None) -> dict[str, float]:
-    """Rate, p50 and p99 (milliseconds) of one round of sequential calls."""
-    total = sum(samples)
+def timing(samples: Sequence[float], elapsed: float | None = None) -> dict[str, float]:
+    """Rate, p50 and p99 (milliseconds) of one round of calls; `elapsed` is the wall time
+    when the calls overlapped (by default they ran one after another)."""
     return {
-        "per_second": (count or len(samples)) / total,
+        "per_second": len(samples) / (elapsed or sum(samples)),
         "p50_ms": percentile(samples, 0.50) * 1000,
         "p99_ms": percentile(samples, 0.99) * 1000,
     }
 
 
+def rounds_of(call: Callable[[], Any], times: int) -> dict[str, float]:
+    """`ROUNDS` rounds of `times` sequential calls: the medians of their timings."""
+    return summary([timing(latencies(call, times)) for _ in range(ROUNDS)])
+
+
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory so far: `VmHWM`, which starts afresh at exec.
+    (`getrusage`'s `ru_maxrss` does not: a child inherits its parent's peak.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
 
 
 def in_child(function: str, *args: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from api.periods import month_bounds
-from bench.measure import ROUNDS, latencies, summary, timing
+from bench.measure import rounds_of
 from bench.population import FINANCE_ACTOR, SPECIALIST, approved, drafted
 from domain.service import ContractFlow
 from projections.receivables_reports import Scope
@@ -39,7 +39,7 @@ def report_queries(app: ContractFlow, views: Projections) -> dict[str, dict[str,
         ),
         "aging, one customer": lambda: reports.aging(today, Scope(customer_id="CUST-00042")),
     }
-    return {name: _rounds(call, SAMPLES) for name, call in calls.items()}
+    return {name: rounds_of(call, SAMPLES) for name, call in calls.items()}
 
 
 def http_reads(base_url: str, tokens: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -54,7 +54,7 @@ def http_reads(base_url: str, tokens: dict[str, str]) -> dict[str, dict[str, flo
         "approval inbox": ("/api/approvals/inbox", manager),
     }
     return {
-        name: _rounds(lambda p=path, t=token: _get(base_url + p, t), SAMPLES)
+        name: rounds_of(lambda p=path, t=token: _get(base_url + p, t), SAMPLES)
         for name, (path, token) in paths.items()
     }
 
@@ -63,7 +63,7 @@ def long_histories(app: ContractFlow) -> dict[str, Any]:
     """Loading a contract of 5,000 events against one of 10 (snapshots do the work)."""
     short, long_ = _contract_with(app, 10), _contract_with(app, 5000)
     load = {
-        events: _rounds(lambda c=contract: app.get_contract(FINANCE_ACTOR, c), LOADS)
+        events: rounds_of(lambda c=contract: app.get_contract(FINANCE_ACTOR, c), LOADS)
         for events, contract in ((10, short), (5000, long_))
     }
     return {
@@ -91,10 +91,6 @@ def _contract_with(app: ContractFlow, events: int) -> Any:
     app.save(contract)
     assert contract.version == events
     return contract.id
-
-
-def _rounds(call: Any, samples: int) -> dict[str, float]:
-    return summary([timing(latencies(call, samples)) for _ in range(ROUNDS)])
 
 
 def _get(url: str, token: str) -> Any:

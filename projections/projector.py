@@ -35,7 +35,7 @@ class Projector:
         library's recorders assign and commit positions in order (a table lock on
         PostgreSQL), so a later commit never fills a gap behind the head."""
         with self._lock:
-            stop = self.app.recorder.max_notification_id() or 0 if until is None else until
+            stop = (self.app.recorder.max_notification_id() or 0) if until is None else until
             position = self.position
             while position < stop:
                 # A bounded window keeps each query's scan short whatever the planner knows.
