@@ -1,10 +1,17 @@
 """Verify the whole log against its chains and the audit seal, streaming in position
-order: memory stays flat however long the log (SPEC §6 tamper evidence)."""
+order: memory stays flat however long the log (SPEC §6 tamper evidence).
+
+Recomputing chains is CPU work in Python, so a durable store's log can be verified by
+several processes, each taking one stretch of positions at a time; the main process
+takes their results in position order, so the digest and the problems are the same as
+one process would find."""
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import Application
@@ -12,27 +19,44 @@ from eventsourcing.application import Application
 from api.audit_log import UNDECODABLE
 from domain.chain import link
 from projections.seal import SealView
+from projections.store import ViewStore
 
 BATCH = 1000
+STRETCH = 20 * BATCH  # positions one process verifies at a time
 MAX_REPORTED = 100
 
 
+@dataclass
+class Stretch:
+    """What verifying positions [first, last] found."""
+
+    lines: list[bytes] = field(default_factory=list)  # the digest's input, in order
+    checked: int = 0
+    found: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_REPORTED
+
+
 def verify(
-    app: Application[Any], seal: SealView, done: Callable[[int], None] | None = None
+    app: Application[Any],
+    seal: SealView,
+    done: Callable[[int], None] | None = None,
+    workers: int = 1,
+    stretch: int = STRETCH,
 ) -> dict[str, Any]:
     """`{"ok", "checked", "digest", "problems"}`; a problem names position, aggregate,
-    version and what is wrong (modified, deleted, inserted, reordered, undecodable)."""
-    digest, problems, checked = hashlib.sha256(), [], 0
-    found = 0
-    for position, stored, sealed in _merged(_log(app), _seal(seal)):
-        checked += stored is not None
-        problem = _check(app, position, stored, sealed, digest)
-        if problem is not None:
-            found += 1
-            if len(problems) < MAX_REPORTED:
-                problems.append(problem)
-        if done is not None and stored is not None:
-            done(1)
+    version and what is wrong (modified, deleted, inserted, reordered, undecodable).
+    `workers` > 1 verifies a durable store in that many processes, `stretch` positions
+    at a time."""
+    head = max(app.recorder.max_notification_id() or 0, seal.last_position())
+    stretches = [(first, min(first + stretch - 1, head)) for first in range(1, head + 1, stretch)]
+    digest, checked, found, problems = hashlib.sha256(), 0, 0, []
+    for result in _verified(app, seal, stretches, workers):
+        digest.update(b"".join(result.lines))
+        checked += result.checked
+        found += result.found
+        problems += result.problems[: MAX_REPORTED - len(problems)]
+        if done is not None:
+            done(result.checked)
     return {
         "ok": found == 0,
         "checked": checked,
@@ -41,8 +65,48 @@ def verify(
     }
 
 
+def _verified(
+    app: Application[Any], seal: SealView, stretches: list[tuple[int, int]], workers: int
+) -> Iterator[Stretch]:
+    if workers <= 1 or len(stretches) <= 1:
+        yield from (verify_stretch(app, seal, first, last) for first, last in stretches)
+        return
+    # Spawned, not forked: the parent holds connections and threads a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_open_worker, initargs=(dict(app.env),)) as pool:
+        yield from pool.imap(_worker_stretch, stretches)
+
+
+_worker: tuple[Application[Any], SealView] | None = None
+
+
+def _open_worker(env: dict[str, str]) -> None:
+    from domain.service import ContractFlow  # noqa: PLC0415 - imported in the worker only
+
+    global _worker  # noqa: PLW0603 - one application per worker process
+    app = ContractFlow(env)
+    _worker = (app, SealView(ViewStore.beside(app)))
+
+
+def _worker_stretch(bounds: tuple[int, int]) -> Stretch:
+    assert _worker is not None
+    return verify_stretch(*_worker, *bounds)
+
+
+def verify_stretch(app: Any, seal: SealView, first: int, last: int) -> Stretch:
+    stretch = Stretch()
+    for position, stored, sealed in _merged(_log(app, first, last), _seal(seal, first, last)):
+        stretch.checked += stored is not None
+        problem = _check(app, position, stored, sealed, stretch.lines)
+        if problem is not None:
+            stretch.found += 1
+            if len(stretch.problems) < MAX_REPORTED:
+                stretch.problems.append(problem)
+    return stretch
+
+
 def _check(  # noqa: PLR0911 - one verdict per check, in order
-    app: Any, position: int, stored: Any, sealed: dict | None, digest: Any
+    app: Any, position: int, stored: Any, sealed: dict | None, lines: list[bytes]
 ) -> dict | None:
     if stored is None:
         assert sealed is not None
@@ -53,14 +117,14 @@ def _check(  # noqa: PLR0911 - one verdict per check, in order
     try:
         event = app.mapper.to_domain_event(stored)
     except UNDECODABLE as error:
-        digest.update(
+        lines.append(
             f"{position}|{where[1]}|{where[2]}|{hashlib.sha256(stored.state).hexdigest()}\n".encode()
         )
         return _problem(*where, f"modified: the payload no longer decodes ({type(error).__name__})")
     chain = getattr(event, "chain", None)
     # The digest is of what the log says now: the chain recomputed from the content.
     actual = link(event.chain_prev, event) if chain is not None else None
-    digest.update(f"{position}|{where[1]}|{where[2]}|{actual}\n".encode())
+    lines.append(f"{position}|{where[1]}|{where[2]}|{actual}\n".encode())
     if sealed is None:
         return _problem(*where, "inserted: not in the seal")
     if (sealed["aggregate_id"], int(sealed["version"])) != where[1:]:
@@ -84,16 +148,18 @@ def _problem(position: int, aggregate_id: str, version: Any, what: str) -> dict[
     }
 
 
-def _log(app: Any) -> Iterator[Any]:
-    after = 0
-    while batch := app.recorder.select_notifications(start=after + 1, limit=BATCH):
+def _log(app: Any, first: int, last: int) -> Iterator[Any]:
+    after = first - 1
+    while after < last and (
+        batch := app.recorder.select_notifications(start=after + 1, limit=BATCH, stop=last)
+    ):
         yield from batch
         after = batch[-1].id
 
 
-def _seal(seal: SealView) -> Iterator[dict[str, Any]]:
-    after = 0
-    while batch := seal.sealed(after, BATCH):
+def _seal(seal: SealView, first: int, last: int) -> Iterator[dict[str, Any]]:
+    after = first - 1
+    while batch := seal.sealed(after, BATCH, last):
         yield from batch
         after = int(batch[-1]["position"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -41,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes (PostgreSQL or SQLite; with CONTRACTFLOW_PROJECTIONS=external, "
+        "run `contractflow projections run` beside them)",
+    )
     serve.add_argument(
         "--demo", action="store_true", help="create demo users and data; print their tokens"
     )
@@ -103,13 +111,22 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.demo:
         _prepare_demo(settings)
-    app = create_app(settings, UserDirectory.load(settings.users_file))
+    if args.workers > 1 and settings.database_url == "memory:":
+        print("contractflow: workers cannot share a memory: store", file=sys.stderr)
+        return 2
     print(
         f"contractflow on http://{args.host}:{args.port}  (docs: /docs, store: "
-        f"{settings.database_url})",
+        f"{settings.database_url}, {args.workers} worker(s))",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:  # each process builds its own app from the environment
+        uvicorn.run(
+            "api.app:create_app", factory=True, workers=args.workers,
+            host=args.host, port=args.port, log_level="info",
+        )  # fmt: skip
+    else:
+        app = create_app(settings, UserDirectory.load(settings.users_file))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
@@ -176,8 +193,8 @@ def _projections_run(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _projections() -> Iterator[Projections]:
-    settings = Settings.from_env()
+def _projections(settings: Settings | None = None) -> Iterator[Projections]:
+    settings = settings or Settings.from_env()
     application = open_application(settings)
     views = Projections(application, batch_size=settings.projection_batch)
     try:
@@ -202,11 +219,16 @@ def _audit_export(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    with _projections() as views:
+    settings = Settings.from_env()
+    with _projections(settings) as views:
         views.refresh("seal")
         bar = Progress(views.head(), "verifying")
         started = time.perf_counter()
-        result = audit_verify.verify(views.app, views.views["seal"], done=bar.advance)
+        # Chains are recomputed in Python: a durable store's log is shared out over the cores.
+        workers = 1 if settings.database_url == "memory:" else os.cpu_count() or 1
+        result = audit_verify.verify(
+            views.app, views.views["seal"], done=bar.advance, workers=workers
+        )
         bar.close()
         seconds = max(time.perf_counter() - started, 1e-9)
     print(json.dumps(result, ensure_ascii=False, indent=2))

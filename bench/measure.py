@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,6 +60,12 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024  # kB
     raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+
+
+def children_peak_rss_mb() -> float:
+    """The largest peak resident memory among this process's finished children. An upper
+    bound: a child's figure starts from its parent's size when it was forked."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB
 
 
 def in_child(function: str, *args: Any) -> dict[str, Any]:

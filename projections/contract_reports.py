@@ -10,7 +10,6 @@ from typing import Any
 
 from domain.actors import Actor
 from domain.contract_policy import step_refusal
-from projections.fifo import unpaid_parts
 from projections.ledger import LedgerView
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports, Scope
@@ -136,15 +135,10 @@ class ContractReports:
         rows = self._ledger_rows(
             f"SELECT * FROM {ledger} WHERE contract_id IN ({marks}) ORDER BY position", ids
         )
-        shipments = self.receivables.shipments_of(ids, today)
-        collected = self.receivables.collected_of(ids, today)
+        next_dues = self.receivables.next_dues(ids, today)
         for row in rows:
-            parts, _ = unpaid_parts(
-                shipments.get(row["contract_id"], []), collected.get(row["contract_id"], 0)
-            )
-            open_dues = [shipment.due_on for shipment, unpaid in parts if unpaid > 0]
-            row["next_due"] = min(open_dues) if open_dues else None
-            row["days_overdue"] = max((today - row["next_due"]).days, 0) if open_dues else 0
+            row["next_due"] = next_dues.get(row["contract_id"])
+            row["days_overdue"] = max((today - row["next_due"]).days, 0) if row["next_due"] else 0
         return rows
 
 

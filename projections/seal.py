@@ -35,8 +35,14 @@ class SealView(View):
             ),
         )
 
-    def sealed(self, after: int, limit: int) -> list[dict[str, Any]]:
+    def sealed(self, after: int, limit: int, last: int) -> list[dict[str, Any]]:
+        """Up to `limit` seal rows after position `after`, up to `last`."""
         return self.rows(
-            f"SELECT * FROM {self.t('audit_seal')} WHERE position > ? ORDER BY position LIMIT ?",
-            [after, limit],
+            f"SELECT * FROM {self.t('audit_seal')} WHERE position > ? AND position <= ? "
+            "ORDER BY position LIMIT ?",
+            [after, last, limit],
         )
+
+    def last_position(self) -> int:
+        rows = self.rows(f"SELECT MAX(position) AS last FROM {self.t('audit_seal')}")
+        return int(rows[0]["last"] or 0)

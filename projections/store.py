@@ -124,7 +124,14 @@ class ViewStore:
             writer.flush()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        datastore: Any = self.recorder.datastore
+        if self.is_postgres:
+            # One statement on an autocommit connection, as the library reads: a rolled-back
+            # transaction would make psycopg drop the connection's prepared statements.
+            with datastore.get_connection() as connection, connection.cursor() as cursor:
+                cursor.execute(self.dialect_sql(sql), params)
+                return [dict(row) for row in cursor.fetchall()]
+        with datastore.transaction(commit=False) as cursor:
             cursor.execute(self.dialect_sql(sql), params)
             return [dict(row) for row in cursor.fetchall()]
 

@@ -60,6 +60,25 @@ def test_a_single_cent_left_unpaid_ages(desk: Desk) -> None:
     assert (row["d31_60"], row["total"], row["net"]) == ("0.01", "0.01", "0.01")
 
 
+def test_collections_pay_the_earliest_due_shipment_first_whatever_was_recorded_first(
+    desk: Desk,
+) -> None:
+    contract = desk.executing(amount="1000.00")  # due 30 days after shipping
+    desk.ok(contract, "ship", "li.lei", {"amount": "100", "shipped_on": "2026-04-01"})
+    desk.ok(contract, "ship", "li.lei", {"amount": "200", "shipped_on": "2026-03-01"})  # backdated
+    desk.ok(
+        contract,
+        "pay",
+        "zhao.qiang",
+        {"amount": "200", "received_on": "2026-04-10", "reference": "P"},
+    )
+    row = customer_row(report(desk, "receivables/aging", as_of="2026-06-30"))
+    assert (row["d31_60"], row["over_90"], row["total"]) == ("100.00", "0.00", "100.00")
+    performance = report(desk, "reports/performance", period="2026-Q2")
+    mine = next(c for c in performance["contracts"] if c["id"] == contract["id"])
+    assert mine["next_due"] == "2026-05-01"
+
+
 def test_an_advance_is_held_as_credit(desk: Desk) -> None:
     contract = desk.signed(amount="1000.00", payment_terms={"advance_percent": 30, "due_days": 30})
     desk.ok(

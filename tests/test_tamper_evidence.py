@@ -137,6 +137,22 @@ def test_tampering_is_detected_and_named(
     assert (str(contract_id), version) in named, after["problems"]
 
 
+@pytest.mark.parametrize(
+    "tamper", [change_an_amount, delete_the_last_event], ids=lambda f: f.__name__
+)
+def test_verifying_in_several_processes_finds_what_one_process_finds(
+    history: Any, durable_url: str, tamper: Callable[[EventTable, UUID], int]
+) -> None:
+    app, views, contract_id = history
+    tamper(EventTable(durable_url), contract_id)
+    views.refresh("seal")
+    alone = verify(app, views.views["seal"], stretch=3)  # type: ignore[arg-type]
+    shared = verify(app, views.views["seal"], workers=2, stretch=3)  # type: ignore[arg-type]
+    assert shared == alone
+    assert alone["ok"] is False
+    assert alone["checked"] == len(app.recorder.select_notifications(start=1, limit=100))
+
+
 def test_verify_over_http_for_auditors_only(desk: Desk) -> None:
     desk.signed()
     response = desk.client.get("/api/audit/verify", headers=desk.as_user("zhou.shen"))
