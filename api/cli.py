@@ -43,13 +43,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="API processes (PostgreSQL or SQLite; with CONTRACTFLOW_PROJECTIONS=external, "
-        "run `contractflow projections run` beside them)",
-    )
-    serve.add_argument(
         "--demo", action="store_true", help="create demo users and data; print their tokens"
     )
     serve.set_defaults(run=_serve)
@@ -111,22 +104,13 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.demo:
         _prepare_demo(settings)
-    if args.workers > 1 and settings.database_url == "memory:":
-        print("contractflow: workers cannot share a memory: store", file=sys.stderr)
-        return 2
+    app = create_app(settings, UserDirectory.load(settings.users_file))
     print(
         f"contractflow on http://{args.host}:{args.port}  (docs: /docs, store: "
-        f"{settings.database_url}, {args.workers} worker(s))",
+        f"{settings.database_url})",
         file=sys.stderr,
     )
-    if args.workers > 1:  # each process builds its own app from the environment
-        uvicorn.run(
-            "api.app:create_app", factory=True, workers=args.workers,
-            host=args.host, port=args.port, log_level="info",
-        )  # fmt: skip
-    else:
-        app = create_app(settings, UserDirectory.load(settings.users_file))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -26,7 +26,6 @@ from projections.runtime import Projections
 from tests.postgres_server import create_schema, fresh_database, server_url
 
 RESULTS = Path(__file__).with_name("results.json")
-WORKERS = os.cpu_count() or 1  # `contractflow serve --workers`: one API process per core
 
 
 def main() -> int:
@@ -47,7 +46,6 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "rounds": ROUNDS,
-        "api_processes": WORKERS,
         "contracts": args.contracts,
         "customers": args.customers,
         "seconds": round(time.perf_counter() - started, 1),
@@ -76,8 +74,8 @@ def run(database: str, scratch: Path, contracts: int, customers: int) -> dict[st
         url = place("commands")
         app = ContractFlow(library_env(url, 30))
         results["commands"][store] = commands.through_application(app)
-        _say(f"{store}: commands over HTTP, {commands.CLIENTS} clients, {WORKERS} API processes")
-        with serving(url, users, WORKERS) as base:
+        _say(f"{store}: commands over HTTP, {commands.CLIENTS} clients")
+        with serving(url, users) as base:
             results["http"][store] = commands.over_http(app, base, tokens)
         results["commands"][store]["verify_small_log"] = in_child("bench.scale:verify_log", url)
         app.close()

@@ -57,9 +57,7 @@ def _figures(r: dict[str, Any]) -> list[Row]:
             rows.append(_value(f"{store}: app {name}", figures["per_second"], "/s",
                                p=(figures["p50_ms"], figures["p99_ms"])))  # fmt: skip
         http = r["http"][store]
-        processes = r["meta"]["api_processes"]
-        rows.append(_value(f"{store}: HTTP commands, 16 clients, {processes} API processes",
-                           http["per_second"], "/s",
+        rows.append(_value(f"{store}: HTTP commands, 16 clients", http["per_second"], "/s",
                            p=(http["p50_ms"], http["p99_ms"])))  # fmt: skip
         rows.append(_row(f"{store}: HTTP command p99 ms", http["p99_ms"], "≤ 50", 50, low=True))
     scale = r["scale"]

@@ -29,7 +29,7 @@ def bench_users(path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serving(database_url: str, users_file: Path, workers: int = 1) -> Iterator[str]:
+def serving(database_url: str, users_file: Path) -> Iterator[str]:
     """Start the API on a free port; yields its base URL; stops it afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -40,7 +40,7 @@ def serving(database_url: str, users_file: Path, workers: int = 1) -> Iterator[s
         "CONTRACTFLOW_USERS": str(users_file),
     }
     server = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
