@@ -22,7 +22,7 @@ from projections.seal import SealView
 from projections.store import ViewStore
 
 BATCH = 1000
-STRETCH = 20 * BATCH  # positions one process verifies at a time
+STRETCH = 5 * BATCH  # positions one process verifies at a time: what memory holds
 MAX_REPORTED = 100
 
 

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from api.audit_verify import STRETCH, verify
+from api.audit_verify import verify
 from api.progress import Progress
 from api.storage import library_env
 from bench.measure import children_peak_rss_mb
@@ -82,12 +82,10 @@ def verify_log(database_url: str) -> dict[str, Any]:
     app = _app(database_url)
     views = Projections(app)
     views.refresh("seal")
-    workers, head = os.cpu_count() or 1, views.head()
-    # A small log is still shared out, so that its memory compares with a large one's.
-    stretch = max(1, min(STRETCH, -(-head // workers)))
-    bar = Progress(head, f"verifying in {workers} processes")
+    workers = os.cpu_count() or 1
+    bar = Progress(views.head(), f"verifying in {workers} processes")
     started = time.perf_counter()
-    result = verify(app, views.views["seal"], done=bar.advance, workers=workers, stretch=stretch)
+    result = verify(app, views.views["seal"], done=bar.advance, workers=workers)
     bar.close()
     seconds = time.perf_counter() - started
     views.stop()
