@@ -117,14 +117,12 @@ def _check(  # noqa: PLR0911 - one verdict per check, in order
     try:
         event = app.mapper.to_domain_event(stored)
     except UNDECODABLE as error:
-        lines.append(
-            f"{position}|{where[1]}|{where[2]}|{hashlib.sha256(stored.state).hexdigest()}\n".encode()
-        )
+        lines.append(_digest_line(where, hashlib.sha256(stored.state).hexdigest()))
         return _problem(*where, f"modified: the payload no longer decodes ({type(error).__name__})")
     chain = getattr(event, "chain", None)
     # The digest is of what the log says now: the chain recomputed from the content.
     actual = link(event.chain_prev, event) if chain is not None else None
-    lines.append(f"{position}|{where[1]}|{where[2]}|{actual}\n".encode())
+    lines.append(_digest_line(where, actual))
     if sealed is None:
         return _problem(*where, "inserted: not in the seal")
     if (sealed["aggregate_id"], int(sealed["version"])) != where[1:]:
@@ -137,6 +135,11 @@ def _check(  # noqa: PLR0911 - one verdict per check, in order
     if sealed["chain"] != chain:
         return _problem(*where, "modified: the chain differs from the seal")
     return None
+
+
+def _digest_line(where: tuple[int, str, int], chain: str | None) -> bytes:
+    position, aggregate_id, version = where
+    return f"{position}|{aggregate_id}|{version}|{chain}\n".encode()
 
 
 def _problem(position: int, aggregate_id: str, version: Any, what: str) -> dict[str, Any]:

@@ -25,24 +25,44 @@ ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "origi
 
 def plain(value: Any) -> Any:
     """JSON-ready values: money keeps its exact decimal text, dates their ISO form."""
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
-    return value
+    return _as_text(value) if isinstance(value, _TEXT_TYPES) else value
 
 
-def event_data(event: Any) -> dict[str, Any]:
-    """What the event says, without the envelope and the chain."""
+_TEXT_TYPES = (Decimal, UUID, date, datetime)
+
+
+def _as_text(value: Any) -> str:
+    """The text of a value JSON has no type for (money, ids, dates)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} has no canonical JSON form")
+
+
+def _said(event: Any) -> dict[str, Any]:
+    """The event's own fields: not the envelope, not the chain."""
     return {
-        key: plain(value)
+        key: value
         for key, value in vars(event).items()
         if key not in ENVELOPE and key not in CHAIN_FIELDS
     }
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """What the event says, JSON-ready."""
+    return plain(_said(event))
+
+
+# The encoder calls `_as_text` only for values JSON has no type for, so the canonical text
+# is that of `plain` without walking every dict and list in Python first.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_as_text
+)
 
 
 def link(previous: str, event: Any) -> str:
@@ -53,29 +73,10 @@ def link(previous: str, event: Any) -> str:
             "version": event.originator_version,
             "type": type(event).__qualname__,
             "recorded_at": event.timestamp.isoformat(),
-            "data": {
-                key: value
-                for key, value in vars(event).items()
-                if key not in ENVELOPE and key not in CHAIN_FIELDS
-            },
+            "data": _said(event),
         }
     )
     return hashlib.sha256((previous + canonical).encode()).hexdigest()
-
-
-def _scalar_text(value: Any) -> str:
-    """What `plain` makes of the values JSON has no type for; the encoder calls it only for
-    those, so the canonical text is `plain`'s without walking every dict in Python."""
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} has no canonical JSON form")
-
-
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_scalar_text
-)
 
 
 class ChainedAggregate(Aggregate):

@@ -124,16 +124,21 @@ class ViewStore:
             writer.flush()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        datastore: Any = self.recorder.datastore
-        if self.is_postgres:
-            # One statement on an autocommit connection, as the library reads: a rolled-back
-            # transaction would make psycopg drop the connection's prepared statements.
-            with datastore.get_connection() as connection, connection.cursor() as cursor:
-                cursor.execute(self.dialect_sql(sql), params)
-                return [dict(row) for row in cursor.fetchall()]
-        with datastore.transaction(commit=False) as cursor:
+        with self._reading() as cursor:
             cursor.execute(self.dialect_sql(sql), params)
             return [dict(row) for row in cursor.fetchall()]
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        datastore: Any = self.recorder.datastore
+        if self.is_postgres:
+            # An autocommit connection, as the library reads: a rolled-back transaction
+            # would make psycopg drop the connection's prepared statements.
+            with datastore.get_connection() as connection, connection.cursor() as cursor:
+                yield cursor
+        else:
+            with datastore.transaction(commit=False) as cursor:
+                yield cursor
 
     def position(self, view: str) -> int:
         return self.recorder.max_tracking_id(view) or 0
