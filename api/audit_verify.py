@@ -81,7 +81,7 @@ _worker: tuple[Application[Any], SealView] | None = None
 
 
 def _open_worker(env: dict[str, str]) -> None:
-    from domain.service import ContractFlow  # noqa: PLC0415 - imported in the worker only
+    from domain.application import ContractFlow  # noqa: PLC0415 - imported in the worker only
 
     global _worker  # noqa: PLW0603 - one application per worker process
     app = ContractFlow(env)

@@ -21,7 +21,7 @@ from api.progress import Progress
 from api.settings import Settings
 from api.storage import StoreLockedError, open_application
 from api.users import UserDirectory, UsersFileError, add_user
-from domain.contract_lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from projections.rebuild import rebuild
 from projections.runtime import Projections
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from api.progress import progress
 from api.users import add_user
 from domain.actors import Actor
-from domain.contract_states import (
+from domain.application import ContractFlow
+from domain.contracts.states import (
     ACCEPTED,
     DRAFT,
     EXECUTING,
@@ -23,8 +24,6 @@ from domain.contract_states import (
     SIGNED,
     TERMINATED,
 )
-from domain.service import ContractFlow
-from domain.terms import advance_due
 
 DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "li.lei": ("李雷", ["sales"]),
@@ -103,23 +102,21 @@ def _complain(app: ContractFlow, index: int, days_ago: int, category: str, story
     }  # fmt: skip
     service, colleague = _actor("sun.li"), _actor("qian.kefu")
     received = now - timedelta(days=days_ago)
-    complaint = app.receive_complaint(service, details, received)
+    complaint = app.complaints.receive(service, details, received)
     if story == "received":
         return
-    app.handle_complaint(
-        service, complaint.id, "已联系客户并安排处理", received + timedelta(hours=20), None
+    app.complaints.handle(
+        service, complaint.id, "已联系客户并安排处理", received + timedelta(hours=20)
     )
     if story == "handled":
         return
     satisfied = story == "revisited"
     outcome = {"satisfied": satisfied, "score": 5 if satisfied else 2, "note": "客户回访"}
-    app.revisit_complaint(colleague, complaint.id, outcome, received + timedelta(days=3), None)
+    app.complaints.revisit(colleague, complaint.id, outcome, received + timedelta(days=3))
     if story == "reopened-closed":
-        app.handle_complaint(
-            colleague, complaint.id, "上门更换部件", received + timedelta(days=4), None
-        )
+        app.complaints.handle(colleague, complaint.id, "上门更换部件", received + timedelta(days=4))
         closing = {"satisfied": True, "score": 4, "note": "问题解决"}
-        app.revisit_complaint(service, complaint.id, closing, received + timedelta(days=6), None)
+        app.complaints.revisit(service, complaint.id, closing, received + timedelta(days=6))
 
 
 def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> None:
@@ -128,7 +125,7 @@ def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> Non
     specialist, finance = _actor("wang.fang"), _actor("zhao.qiang")
     customer_id, customer_name, credit = CUSTOMERS[index % len(CUSTOMERS)]
     amount = Decimal(rng.choice([48_000, 120_000, 260_000, 580_000, 1_350_000]))
-    contract = app.create_contract(
+    contract = app.contracts.create(
         owner,
         {
             "title": f"{PRODUCTS[index % len(PRODUCTS)]}采购合同",
@@ -141,34 +138,34 @@ def _walk(app: ContractFlow, rng: random.Random, index: int, target: str) -> Non
     day = Calendar(app.today() - timedelta(days=240 - index * 6), app.today())
     if target == DRAFT:
         return
-    app.submit_contract(owner, cid, None)
+    app.contracts.submit(owner, cid)
     if target == TERMINATED:
-        app.terminate_contract(_actor("chen.jing"), cid, "客户取消采购计划", None)
+        app.contracts.terminate(_actor("chen.jing"), cid, "客户取消采购计划")
         return
     if target == REVIEW:
-        app.approve_contract(specialist, cid, "contract_review", "条款已审", None)
+        app.contracts.approve(specialist, cid, "contract_review", "条款已审")
         return
-    for step in app.get_contract(owner, cid).required_approvals:
-        app.approve_contract(_actor(DECIDERS[step]), cid, step, "同意", None)
-    app.sign_contract(specialist, cid, day.after(3), None)
-    advance = advance_due(amount, app.get_contract(owner, cid).payment_terms["advance_percent"])
+    for step in app.contracts.get(owner, cid).required_approvals:
+        app.contracts.approve(_actor(DECIDERS[step]), cid, step, "同意")
+    contract = app.contracts.sign(specialist, cid, day.after(3))
+    advance = contract.payment_terms.advance_due(amount)
     if advance:
-        app.pay(finance, cid, advance, day.after(4), "ADV-1", None)
+        app.contracts.pay(finance, cid, advance, day.after(4), "ADV-1")
     if target == SIGNED:
         return
     first_batch = (amount * Decimal("0.6")).quantize(Decimal("0.01"))
-    app.start_contract(specialist, cid, day.after(5), None)
-    app.ship(specialist, cid, first_batch, day.after(15), "首批", None)
+    app.contracts.start(specialist, cid, day.after(5))
+    app.contracts.ship(specialist, cid, first_batch, day.after(15), "首批")
     progress_payment = (amount * Decimal("0.3")).quantize(Decimal("0.01"))
-    app.pay(finance, cid, progress_payment, day.after(25), "PROGRESS-1", None)
+    app.contracts.pay(finance, cid, progress_payment, day.after(25), "PROGRESS-1")
     if target == EXECUTING:
         return
-    app.ship(specialist, cid, amount - first_batch, day.after(5), "尾批", None)
-    app.invoice(finance, cid, amount, f"INV-{index:04d}", day.after(2), None)
-    app.accept_contract(specialist, cid, day.after(10), "验收合格", None)
+    app.contracts.ship(specialist, cid, amount - first_batch, day.after(5), "尾批")
+    app.contracts.invoice(finance, cid, amount, f"INV-{index:04d}", day.after(2))
+    app.contracts.accept(specialist, cid, day.after(10), "验收合格")
     if target == ACCEPTED:
         return
-    app.pay(finance, cid, amount - advance - progress_payment, day.after(25), "FINAL-1", None)
+    app.contracts.pay(finance, cid, amount - advance - progress_payment, day.after(25), "FINAL-1")
 
 
 DECIDERS = {

@@ -10,8 +10,8 @@ from fastapi.security import HTTPBearer
 
 from api.users import User, UserDirectory
 from domain.actors import Actor
+from domain.application import ContractFlow
 from domain.errors import NotFoundError, VersionMismatchError
-from domain.service import ContractFlow
 from projections.runtime import Projections
 
 # Documents the scheme in OpenAPI; the Gatekeeper middleware has already checked the token.

@@ -10,8 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.chain import event_data
-from domain.complaint import Complaint
-from domain.contract import Contract
+from domain.complaints.complaint import Complaint
+from domain.contracts.contract import Contract
 from domain.money import format_money
 
 
@@ -20,17 +20,17 @@ def contract_body(contract: Contract, open_complaints: int) -> dict[str, Any]:
         "id": str(contract.id),
         "number": contract.number,
         "title": contract.title,
-        "customer": contract.customer,
+        "customer": contract.customer.as_dict(),
         "owner": contract.owner,
         "amount": format_money(contract.amount),
         "currency": contract.currency,
-        "payment_terms": contract.payment_terms,
+        "payment_terms": contract.payment_terms.as_dict(),
         "delivery_due": contract.delivery_due,
         "lines": [
             {
-                "description": line["description"],
-                "quantity": str(line["quantity"]),
-                "unit_price": format_money(line["unit_price"]),
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price": format_money(line.unit_price),
             }
             for line in contract.lines
         ],

@@ -1,24 +1,29 @@
 """Contract and complaint responses, rendered once as complete HTTP responses.
 
 The rendering is what an `Idempotency-Key` keeps beside the command's events, so a
-repeated request is answered with the very same status, headers and bytes.
+repeated request is answered with the very same status, headers and bytes. It is a pure
+function of the changed aggregate and of values read before the command ran (a contract's
+open complaints): the write itself never queries a read model.
 """
 
 from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api import schemas
-from api.dependencies import Views
+from api.dependencies import CurrentActor, Views
 from api.presenters import complaint_body, contract_body
+from domain.actors import Actor
 from domain.errors import InvalidInputError
-from domain.idempotency import REQUEST, IdempotentRequest
+from domain.idempotency import IdempotentRequest
 
 
 def stored_response(rendered: dict[str, Any]) -> Response:
@@ -32,8 +37,11 @@ class Reply(ABC):
     model: type[BaseModel]
     collection: str  # where new resources are found, for `Location`
 
-    def __init__(self, views: Views) -> None:
-        self.views = views
+    def __init__(self, actor: Actor, status: int) -> None:
+        """`status`: the route's own (201 for a create, else 200)."""
+        self.actor = actor
+        self.status = status
+        self.once: IdempotentRequest | None = None  # set when the request has a key
         self._rendered: dict[tuple[Any, int], dict[str, Any]] = {}
 
     @abstractmethod
@@ -41,16 +49,14 @@ class Reply(ABC):
         """The response bodies, as dicts of the resource's shape."""
 
     def render(self, aggregate: Any) -> dict[str, Any]:
-        """Status, headers and body; a new resource (version 1) answers 201 with Location."""
+        """Status, headers and body; a create answers 201 with `Location`."""
         key = (aggregate.id, aggregate.version)
         if key not in self._rendered:
             body = self.model.model_validate(self.payloads([aggregate])[0]).model_dump_json()
             headers = {"ETag": f'"{aggregate.version}"'}
-            created = aggregate.version == 1
-            if created:
+            if self.status == 201:
                 headers["Location"] = f"{self.collection}/{aggregate.id}"
-            status = 201 if created else 200
-            self._rendered[key] = {"status": status, "headers": headers, "body": body}
+            self._rendered[key] = {"status": self.status, "headers": headers, "body": body}
         return self._rendered[key]
 
     def __call__(self, aggregate: Any) -> Response:
@@ -58,17 +64,19 @@ class Reply(ABC):
 
 
 class ContractReply(Reply):
-    """A contract with its open complaints' count. The complaints view is read as it is:
-    every complaint command brings it up to date before answering (see ComplaintReply),
-    so it already holds every complaint change whose response anyone has seen, and the
-    many contract commands do not each pay for a catch-up."""
+    """A contract with its open complaints' count, read before the command runs (a
+    contract command does not change it); complaint commands bring the complaints view up
+    to date after they are saved, so it holds every complaint change already answered."""
 
     model = schemas.ContractOut
     collection = "/api/contracts"
 
+    def __init__(self, actor: Actor, status: int, open_complaints: Mapping[str, int]) -> None:
+        super().__init__(actor, status)
+        self.open_complaints = open_complaints
+
     def payloads(self, contracts: list[Any]) -> list[dict[str, Any]]:
-        counts = self.views.complaints.open_by_contract([str(c.id) for c in contracts])
-        return [contract_body(c, counts.get(str(c.id), 0)) for c in contracts]
+        return [contract_body(c, self.open_complaints.get(str(c.id), 0)) for c in contracts]
 
 
 class ComplaintReply(Reply):
@@ -76,13 +84,11 @@ class ComplaintReply(Reply):
     collection = "/api/complaints"
 
     def payloads(self, complaints: list[Any]) -> list[dict[str, Any]]:
-        self.views.refresh("complaints")  # what contract replies count on (see above)
         return [complaint_body(complaint) for complaint in complaints]
 
 
 async def _idempotent(request: Request, reply: Reply) -> None:
-    """A POST with `Idempotency-Key` is recorded with its response (SPEC §8). Async, so
-    that the request's context, where the key is noted, is the one the route runs in."""
+    """A POST with `Idempotency-Key` is recorded with its response (SPEC §8)."""
     key = request.headers.get("idempotency-key")
     if key is None or request.method != "POST":
         return
@@ -92,18 +98,38 @@ async def _idempotent(request: Request, reply: Reply) -> None:
     for part in (request.method, request.url.path, request.url.query):
         digest.update(part.encode() + b"\x00")
     digest.update(await request.body())
-    user = request.scope["state"]["user"].id
-    REQUEST.set(IdempotentRequest(user, key, digest.hexdigest(), reply.render))
+    reply.once = IdempotentRequest(reply.actor.id, key, digest.hexdigest(), reply.render)
 
 
-async def _contract_reply(request: Request, views: Views) -> ContractReply:
-    reply = ContractReply(views)
+def _status(request: Request) -> int:
+    return getattr(request.scope.get("route"), "status_code", None) or 200
+
+
+def _path_contract(request: Request) -> list[str]:
+    """The contract the path names, when it is one (an unknown id is left to the route)."""
+    try:
+        return [str(UUID(request.path_params["contract_id"]))]
+    except (KeyError, ValueError):
+        return []
+
+
+def _open_complaints(request: Request, views: Views) -> dict[str, int]:
+    """Read before the command (in the thread pool, as every store access is)."""
+    return views.complaints.open_by_contract(_path_contract(request))
+
+
+async def _contract_reply(
+    request: Request,
+    actor: CurrentActor,
+    open_complaints: Annotated[dict[str, int], Depends(_open_complaints)],
+) -> ContractReply:
+    reply = ContractReply(actor, _status(request), open_complaints)
     await _idempotent(request, reply)
     return reply
 
 
-async def _complaint_reply(request: Request, views: Views) -> ComplaintReply:
-    reply = ComplaintReply(views)
+async def _complaint_reply(request: Request, actor: CurrentActor) -> ComplaintReply:
+    reply = ComplaintReply(actor, _status(request))
     await _idempotent(request, reply)
     return reply
 

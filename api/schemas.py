@@ -18,10 +18,10 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from domain.contract_states import ALL as CONTRACT_STATES
+from domain.contracts.routing import STEP_ROLES
+from domain.contracts.states import ALL as CONTRACT_STATES
 from domain.errors import InvalidInputError
 from domain.money import parse_money
-from domain.routing import STEP_ROLES
 
 
 def _money(value: object) -> Decimal:

@@ -9,8 +9,8 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from domain.complaint_policy import ServiceLevels
-from domain.routing import ApprovalRouting
+from domain.complaints.policy import ServiceLevels
+from domain.contracts.routing import ApprovalRouting
 
 DEFAULT_DATABASE_URL = "sqlite:///./contractflow.db"
 DEFAULT_USERS_FILE = "./contractflow-users.toml"

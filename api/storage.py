@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from api.settings import Settings
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 
 
 class DatabaseUrlError(ValueError):

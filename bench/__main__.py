@@ -21,7 +21,7 @@ from bench import baselines, commands, reads
 from bench.measure import ROUNDS, in_child
 from bench.report import table
 from bench.server import bench_users, serving
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from projections.runtime import Projections
 from tests.postgres_server import create_schema, fresh_database, server_url
 

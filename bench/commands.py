@@ -12,9 +12,9 @@ from uuid import UUID
 
 from bench.measure import ROUNDS, rounds_of, summary, timing
 from bench.population import DECIDERS, FINANCE_ACTOR, SPECIALIST, approved, drafted, owner_of
-from domain.contract import Contract
+from domain.application import ContractFlow
+from domain.contracts.contract import Contract
 from domain.numbering import NumberIndex
-from domain.service import ContractFlow
 
 PER_ROUND = 300  # commands of each kind per round through the application
 CLIENTS = 16
@@ -49,12 +49,12 @@ def through_application(app: ContractFlow) -> dict[str, dict[str, float]]:
     references, reviews, executing = count(1), iter(ids["review"]), cycle(ids["executing"])
     one = Decimal("1.00")
     commands = {
-        "ship": lambda: app.ship(SPECIALIST, next(executing), one, None, None, None),
-        "pay": lambda: app.pay(
-            FINANCE_ACTOR, next(executing), one, None, f"R-{next(references)}", None
+        "ship": lambda: app.contracts.ship(SPECIALIST, next(executing), one, None, None),
+        "pay": lambda: app.contracts.pay(
+            FINANCE_ACTOR, next(executing), one, None, f"R-{next(references)}"
         ),
-        "approve": lambda: app.approve_contract(
-            DECIDERS["contract_review"], next(reviews), "contract_review", None, None
+        "approve": lambda: app.contracts.approve(
+            DECIDERS["contract_review"], next(reviews), "contract_review", None
         ),
     }
     return {name: rounds_of(command, PER_ROUND) for name, command in commands.items()}

@@ -16,10 +16,10 @@ from uuid import uuid4
 
 from api.demo import Calendar
 from domain.actors import CONTRACT_SPECIALIST, DIRECTOR, FINANCE, MANAGER, SALES, Actor
-from domain.contract import Contract
+from domain.application import ContractFlow
+from domain.contracts.contract import Contract
+from domain.contracts.routing import ApprovalRouting
 from domain.numbering import NumberIndex
-from domain.routing import ApprovalRouting
-from domain.service import ContractFlow
 
 SAVE_EVERY = 40  # contracts per transaction (larger batches stalled over a Unix socket)
 OWNERS = 50

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from api.periods import month_bounds
 from bench.measure import rounds_of
 from bench.population import FINANCE_ACTOR, SPECIALIST, approved, drafted
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from projections.receivables_reports import Scope
 from projections.runtime import Projections
 from projections.view import recorded
@@ -63,7 +63,7 @@ def long_histories(app: ContractFlow) -> dict[str, Any]:
     """Loading a contract of 5,000 events against one of 10 (snapshots do the work)."""
     short, long_ = _contract_with(app, 10), _contract_with(app, 5000)
     load = {
-        events: rounds_of(lambda c=contract: app.get_contract(FINANCE_ACTOR, c), LOADS)
+        events: rounds_of(lambda c=contract: app.contracts.get(FINANCE_ACTOR, c), LOADS)
         for events, contract in ((10, short), (5000, long_))
     }
     return {

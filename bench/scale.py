@@ -12,7 +12,7 @@ from api.progress import Progress
 from api.storage import library_env
 from bench.measure import children_peak_rss_mb
 from bench.population import populate
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.runtime import Projections

@@ -10,15 +10,24 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from eventsourcing.persistence import IntegrityError
+from typing_extensions import Unpack
 
 from domain.errors import BusyError, DomainError, NotFoundError, VersionMismatchError
-from domain.idempotency import records_for, replay_if_seen
+from domain.idempotency import IdempotentRequest, records_for, replay_if_seen
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 200
+
+
+class How(TypedDict, total=False):
+    """How a command is asked: `expected`, the client's `If-Match` version; `once`, the
+    request whose `Idempotency-Key` makes it happen at most once."""
+
+    expected: int | None
+    once: IdempotentRequest | None
 
 
 def retry_on_conflict(attempt: Callable[[], T]) -> T:
@@ -31,10 +40,9 @@ def retry_on_conflict(attempt: Callable[[], T]) -> T:
     raise BusyError(f"gave up after {MAX_ATTEMPTS} conflicting attempts; try again")
 
 
-def change(
-    app: Any, load: Callable[[], T], expected: int | None, command: Callable[[T], None]
-) -> T:
+def change(app: Any, load: Callable[[], T], command: Callable[[T], None], **how: Unpack[How]) -> T:
     """Load, check `If-Match`, run the command and save, retrying on conflicts."""
+    expected = how.get("expected")
 
     def decide() -> list[Any]:
         aggregate = load()
@@ -47,22 +55,22 @@ def change(
         command(aggregate)
         return [aggregate]
 
-    return record(app, decide)
+    return record(app, decide, how.get("once"))
 
 
-def record(app: Any, decide: Callable[[], list[Any]]) -> Any:
+def record(app: Any, decide: Callable[[], list[Any]], once: IdempotentRequest | None = None) -> Any:
     """Save what `decide` returns (the aggregate answered with first) in one transaction,
-    with the idempotency record when the request has a key; retry on conflicts."""
+    with the idempotency record when the request has a key (`once`); retry on conflicts."""
 
     def attempt() -> Any:
-        replay_if_seen(app.repository)
+        replay_if_seen(app.repository, once)
         try:
             aggregates = decide()
         except DomainError:
             # A duplicate of this request may have won meanwhile: then its answer is ours.
-            replay_if_seen(app.repository)
+            replay_if_seen(app.repository, once)
             raise
-        app.save(*aggregates, *records_for(aggregates[0]))
+        app.save(*aggregates, *records_for(aggregates[0], once))
         return aggregates[0]
 
     return retry_on_conflict(attempt)

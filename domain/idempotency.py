@@ -5,13 +5,13 @@ The first response is kept in an `IdempotencyRecord` aggregate, one per user and
 saved in the same transaction as the events the command produced: either both are
 stored or neither. Two concurrent requests with one key cannot both win that save, and
 the loser, running again, finds the record and replays it. The response itself is opaque
-here: the HTTP layer renders it and reads it back.
+here: the caller passes in how to render it from the changed aggregate alone (no query),
+and reads it back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -53,15 +53,11 @@ class IdempotentRequest:
     user: str
     key: str
     fingerprint: str  # what was asked: a different request may not reuse the key
-    render: Callable[[Any], dict[str, Any]]  # the response, from the changed aggregate
+    render: Callable[[Any], dict[str, Any]]  # the response, from the changed aggregate alone
 
 
-REQUEST: ContextVar[IdempotentRequest | None] = ContextVar("idempotent_request", default=None)
-
-
-def replay_if_seen(repository: Any) -> None:
+def replay_if_seen(repository: Any, request: IdempotentRequest | None) -> None:
     """Raise `Replayed` (or the reuse error) when this key was used before."""
-    request = REQUEST.get()
     if request is None:
         return
     try:
@@ -73,9 +69,8 @@ def replay_if_seen(repository: Any) -> None:
     raise Replayed(record.response)
 
 
-def records_for(aggregate: Any) -> list[IdempotencyRecord]:
+def records_for(aggregate: Any, request: IdempotentRequest | None) -> list[IdempotencyRecord]:
     """The record to save beside the command's events, if the request carries a key."""
-    request = REQUEST.get()
     if request is None:
         return []
     response = request.render(aggregate)

@@ -7,11 +7,14 @@ Saving both with the contract in one transaction makes the claim atomic.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import event
 
 from domain.chain import ChainedAggregate
+from domain.errors import DuplicateNumberError
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://contractflow/numbers")
 
@@ -49,3 +52,22 @@ class NumberSequence(ChainedAggregate):
     @event("Issued")
     def _issued(self, serial: int) -> None:
         self.last = serial
+
+
+def claim_number(
+    repository: Any, number: str | None, prefix: str, year: int
+) -> tuple[str, list[NumberSequence]]:
+    """The number given, if free; else the next `<prefix>-<year>-<6 digits>` not taken, with
+    the sequence to save beside the claim."""
+    if number is not None:
+        if NumberIndex.create_id(number) in repository:
+            raise DuplicateNumberError(f"number {number} is already used")
+        return number, []
+    try:
+        sequence = repository.get(NumberSequence.create_id(prefix, year))
+    except AggregateNotFoundError:
+        sequence = NumberSequence(prefix, year)
+    candidate = sequence.issue()
+    while NumberIndex.create_id(candidate) in repository:  # taken by hand
+        candidate = sequence.issue()
+    return candidate, [sequence]

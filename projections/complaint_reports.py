@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain.complaint_lifecycle import HANDLED, RECEIVED, REVISITED
+from domain.complaints.lifecycle import HANDLED, RECEIVED, REVISITED
 from projections.complaints import ComplaintsView
 from projections.view import recorded
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.complaint import Complaint
-from domain.complaint_lifecycle import RECEIVED
+from domain.complaints.complaint import Complaint
+from domain.complaints.lifecycle import RECEIVED
 from projections.store import AggregateWriter
 from projections.view import Handler, View, recorded
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain.actors import Actor
-from domain.contract_policy import step_refusal
+from domain.contracts.policy import step_refusal
 from projections.ledger import LedgerView
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports, Scope

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.contract import Contract
+from domain.contracts.contract import Contract
 from projections.store import AggregateWriter
 from projections.view import Handler, View, cents, recorded
 

@@ -14,7 +14,7 @@ from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory, add_user
 from domain.actors import Actor
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from tests.desk import Desk
 from tests.live_server import live_server
 from tests.postgres_server import create_schema, fresh_database, server_url

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain.complaint import Complaint
+from domain.complaints.complaint import Complaint
 
 CATEGORIES = ("quality", "delivery", "billing", "service", "other")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from domain.contract import Contract
+from domain.contracts.contract import Contract
 
 
 @dataclass

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from domain.application import ContractFlow
 from domain.errors import DomainError
-from domain.service import ContractFlow
 from tests.conftest import actor
 
 START = date(2026, 1, 1)
@@ -28,13 +28,13 @@ def executing_contract(
         "amount": Decimal(amount),
         "payment_terms": {"advance_percent": advance_percent, "due_days": due_days},
     }
-    contract = app.create_contract(actor(owner), terms)
-    app.submit_contract(actor(owner), contract.id, None)
-    app.approve_contract(actor("wang.fang"), contract.id, "contract_review", None, None)
-    app.approve_contract(actor("chen.jing"), contract.id, "manager_approval", None, None)
-    app.sign_contract(actor("wang.fang"), contract.id, START, None)
+    contract = app.contracts.create(actor(owner), terms)
+    app.contracts.submit(actor(owner), contract.id)
+    app.contracts.approve(actor("wang.fang"), contract.id, "contract_review", None)
+    app.contracts.approve(actor("chen.jing"), contract.id, "manager_approval", None)
+    app.contracts.sign(actor("wang.fang"), contract.id, START)
     if advance_percent == 0:
-        app.start_contract(actor(owner), contract.id, START, None)
+        app.contracts.start(actor(owner), contract.id, START)
     return contract.id
 
 
@@ -45,13 +45,13 @@ def attempt(app: ContractFlow, operation: tuple[str, UUID, Decimal, int]) -> boo
     finance = actor("zhao.qiang")
     try:
         if kind == "ship":
-            app.ship(actor("wang.fang"), contract_id, amount, effective, None, None)
+            app.contracts.ship(actor("wang.fang"), contract_id, amount, effective, None)
         elif kind == "pay":
-            app.pay(finance, contract_id, amount, effective, f"P-{day}-{amount}-{kind}", None)
+            app.contracts.pay(finance, contract_id, amount, effective, f"P-{day}-{amount}-{kind}")
         elif kind == "refund":
-            app.refund(finance, contract_id, amount, effective, "r", None)
+            app.contracts.refund(finance, contract_id, amount, effective, "r")
         else:
-            app.terminate_contract(actor("chen.jing"), contract_id, "stop", None)
+            app.contracts.terminate(actor("chen.jing"), contract_id, "stop")
     except DomainError:
         return False
     return True

@@ -18,8 +18,8 @@ import pytest
 from api.cli import main
 from api.demo import DEMO_USERS, TARGETS, seed_demo_data
 from api.storage import library_env
-from domain.contract_states import ALL
-from domain.service import ContractFlow
+from domain.application import ContractFlow
+from domain.contracts.states import ALL
 from projections.runtime import Projections
 from tests.conftest import actor
 
@@ -57,7 +57,7 @@ def test_demo_data_covers_every_state_once() -> None:
     views = Projections(app)
     views.refresh()
     ids, _ = views.contracts.search({}, None, limit=100, offset=0)
-    assert {app.get_contract(actor("wang.fang"), UUID(i)).state for i in ids} == set(ALL)
+    assert {app.contracts.get(actor("wang.fang"), UUID(i)).state for i in ids} == set(ALL)
     board = views.complaints.loop(datetime.now(UTC), None)
     assert all(board["by_state"].values())
     assert board["overdue_handling"] and board["overdue_revisit"] and board["reopened"]

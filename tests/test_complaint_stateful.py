@@ -19,8 +19,8 @@ from hypothesis.stateful import (
 )
 
 from api.storage import library_env
+from domain.application import ContractFlow
 from domain.errors import DomainError
-from domain.service import ContractFlow
 from projections.runtime import Projections
 from tests import loop_oracle
 from tests.conftest import STORES, actor, fresh_store
@@ -50,7 +50,7 @@ class ComplaintLoop(RuleBasedStateMachine):
             "customer": {"id": "C1", "name": "n"}, "contract_id": None, "channel": "phone",
             "category": category, "severity": "normal", "description": "d",
         }  # fmt: skip
-        complaint = self.app.receive_complaint(
+        complaint = self.app.complaints.receive(
             actor("sun.li"), details, START + timedelta(hours=hours)
         )
         self.ids.append(complaint.id)
@@ -60,8 +60,8 @@ class ComplaintLoop(RuleBasedStateMachine):
     def handle(self, data: st.DataObject, hours: int, worker: str) -> None:
         complaint_id = data.draw(st.sampled_from(self.ids))
         self._try(
-            lambda: self.app.handle_complaint(
-                actor(worker), complaint_id, "r", START + timedelta(hours=hours), None
+            lambda: self.app.complaints.handle(
+                actor(worker), complaint_id, "r", START + timedelta(hours=hours)
             )
         )
 
@@ -79,8 +79,8 @@ class ComplaintLoop(RuleBasedStateMachine):
         complaint_id = data.draw(st.sampled_from(self.ids))
         outcome = {"satisfied": satisfied, "score": score, "note": None}
         self._try(
-            lambda: self.app.revisit_complaint(
-                actor(worker), complaint_id, outcome, START + timedelta(hours=hours), None
+            lambda: self.app.complaints.revisit(
+                actor(worker), complaint_id, outcome, START + timedelta(hours=hours)
             )
         )
 

@@ -25,11 +25,11 @@ from hypothesis.stateful import (
 
 from api.storage import library_env
 from domain.actors import Actor
-from domain.contract import Contract
-from domain.contract_lifecycle import CONTRACT_LIFECYCLE
+from domain.application import ContractFlow
+from domain.contracts.contract import Contract
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.errors import DomainError
 from domain.numbering import NumberSequence
-from domain.service import ContractFlow
 from tests.conftest import actor
 
 OWNER = "li.lei"
@@ -205,7 +205,7 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
             "amount": amount,
             "payment_terms": {"advance_percent": advance, "due_days": 30},
         }
-        self.contract_id = self.app.create_contract(actor(OWNER), terms).id
+        self.contract_id = self.app.contracts.create(actor(OWNER), terms).id
         self.model = Model(amount, advance)
         self.invoices = 0
 
@@ -262,21 +262,21 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
         return args
 
     def command(self, action: str, who: Actor, args: dict[str, Any]) -> Callable[[], object]:
-        app, cid = self.app, self.contract_id
+        desk, cid = self.app.contracts, self.contract_id
         amount, step = args.get("amount"), args.get("step")
         self.invoices += 1
         return {
-            "submit": lambda: app.submit_contract(who, cid, None),
-            "approve": lambda: app.approve_contract(who, cid, step, None, None),
-            "reject": lambda: app.reject_contract(who, cid, step, "no", None),
-            "sign": lambda: app.sign_contract(who, cid, None, None),
-            "start": lambda: app.start_contract(who, cid, None, None),
-            "ship": lambda: app.ship(who, cid, amount, None, None, None),
-            "invoice": lambda: app.invoice(who, cid, amount, f"FP-{self.invoices}", None, None),
-            "pay": lambda: app.pay(who, cid, amount, None, args.get("reference"), None),
-            "refund": lambda: app.refund(who, cid, amount, None, "r", None),
-            "accept": lambda: app.accept_contract(who, cid, None, None, None),
-            "terminate": lambda: app.terminate_contract(who, cid, "r", None),
+            "submit": lambda: desk.submit(who, cid),
+            "approve": lambda: desk.approve(who, cid, step, None),
+            "reject": lambda: desk.reject(who, cid, step, "no"),
+            "sign": lambda: desk.sign(who, cid, None),
+            "start": lambda: desk.start(who, cid, None),
+            "ship": lambda: desk.ship(who, cid, amount, None, None),
+            "invoice": lambda: desk.invoice(who, cid, amount, f"FP-{self.invoices}", None),
+            "pay": lambda: desk.pay(who, cid, amount, None, args.get("reference")),
+            "refund": lambda: desk.refund(who, cid, amount, None, "r"),
+            "accept": lambda: desk.accept(who, cid, None, None),
+            "terminate": lambda: desk.terminate(who, cid, "r"),
         }[action]
 
     @invariant()

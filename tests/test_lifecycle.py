@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.contract_lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.terms import PaymentTerms
 from domain.errors import ApprovalMissingError, InvalidTransitionError
 
 EXPECTED = {
@@ -29,7 +30,7 @@ def subject(state: str) -> SimpleNamespace:
         amount=Decimal(1),
         collected=Decimal(1),
         shipped=Decimal(1),
-        payment_terms={"advance_percent": 0},
+        payment_terms=PaymentTerms(advance_percent=0),
     )
 
 

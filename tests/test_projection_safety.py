@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from api.storage import library_env
-from domain.contract import Contract
-from domain.service import ContractFlow
+from domain.application import ContractFlow
+from domain.contracts.contract import Contract
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.receivables import ReceivablesView
@@ -117,9 +117,9 @@ def test_the_latest_customer_name_wins_whatever_order_the_rounds_run(
             "payment_terms": {"advance_percent": 0, "due_days": 30},
         }
 
-    b = app.create_contract(sales, terms("Y", "客户 Y"))
-    app.revise_contract(sales, b.id, {"customer": terms("X", "旧名称")["customer"]}, None)
-    app.create_contract(sales, terms("X", "新名称"))
+    b = app.contracts.create(sales, terms("Y", "客户 Y"))
+    app.contracts.revise(sales, b.id, {"customer": terms("X", "旧名称")["customer"]})
+    app.contracts.create(sales, terms("X", "新名称"))
     views.refresh("receivables")
     assert views.receivables.customer_names()["X"] == "新名称"
     views.stop()

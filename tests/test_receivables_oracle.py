@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from api.periods import month_bounds
 from api.storage import library_env
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from projections.rebuild import rebuild
 from projections.receivables_reports import BUCKETS, Scope
 from projections.runtime import Projections

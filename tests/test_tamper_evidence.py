@@ -14,7 +14,7 @@ import pytest
 
 from api.audit_verify import verify
 from api.storage import library_env
-from domain.service import ContractFlow
+from domain.application import ContractFlow
 from projections.runtime import Projections
 from tests.desk import Desk, assert_problem
 from tests.postgres_server import split_schema

@@ -10,7 +10,7 @@ import pytest
 from api.settings import Settings
 from api.storage import DatabaseUrlError, library_env
 from api.users import UserDirectory, UsersFileError, add_user, token_digest
-from domain.routing import ApprovalRouting
+from domain.contracts.routing import ApprovalRouting
 
 
 def test_a_new_user_gets_a_token_whose_digest_alone_is_stored(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from api import audit_log, audit_verify
 from api.dependencies import Application, CurrentActor, Views
 from api.problems import problem_responses
 from api.schemas import MAX_POSITION
-from domain.contract_policy import authorize_audit
+from domain.contracts.policy import authorize_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 503))
 MEDIA = {"ndjson": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}

@@ -23,7 +23,7 @@ from api.presenters import complaint_body, history_body
 from api.problems import problem_responses
 from api.replies import ComplaintReplies
 from domain.actors import CUSTOMER_SERVICE
-from domain.complaint_policy import authorize_reading
+from domain.complaints.policy import authorize_reading
 from domain.errors import InvalidInputError
 
 router = APIRouter(
@@ -39,10 +39,12 @@ Reply = ComplaintReplies
 
 @router.post("", status_code=201, response_model=schemas.ComplaintOut)
 def receive(
-    body: schemas.ComplaintReceive, app: Application, actor: CurrentActor, reply: Reply
-) -> Response:
+    body: schemas.ComplaintReceive, app: Application, views: Views, actor: CurrentActor,
+    reply: Reply,
+) -> Response:  # fmt: skip
     """受理: record a complaint; its handling is due within the service level."""
-    return reply(app.receive_complaint(actor, body.details(), body.received_at))
+    complaint = app.complaints.receive(actor, body.details(), body.received_at, once=reply.once)
+    return _answered(views, reply, complaint)
 
 
 @router.get("", response_model=schemas.ComplaintList)
@@ -65,7 +67,7 @@ def list_complaints(
         "contract_owner": owner, "overdue": overdue,
     }  # fmt: skip
     ids, total = views.complaints.search(filters, datetime.now(UTC), limit, offset)
-    items = [complaint_body(app.get_complaint(actor, UUID(i))) for i in ids]
+    items = [complaint_body(app.complaints.get(actor, UUID(i))) for i in ids]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -90,7 +92,7 @@ def get_complaint(
     """One complaint; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidInputError("give version or as_of, not both")
-    return reply(app.get_complaint(actor, parse_id(complaint_id), version=version, as_of=as_of))
+    return reply(app.complaints.get(actor, parse_id(complaint_id), version=version, as_of=as_of))
 
 
 @router.get("/{complaint_id}/history", response_model=schemas.History)
@@ -99,36 +101,52 @@ def complaint_history(
 ) -> dict[str, Any]:
     """Every event of the complaint in order, with its recording time and actor."""
     uuid = parse_id(complaint_id)
-    return history_body(uuid, app.complaint_history(actor, uuid))
+    return history_body(uuid, app.complaints.history(actor, uuid))
 
 
 @router.post("/{complaint_id}/assign", response_model=schemas.ComplaintOut)
 def assign(
-    complaint_id: ComplaintId, body: schemas.Assign, app: Application, actor: CurrentActor,
-    users: Directory, expected: ExpectedVersion, reply: Reply,
+    complaint_id: ComplaintId, body: schemas.Assign, app: Application, views: Views,
+    actor: CurrentActor, users: Directory, expected: ExpectedVersion, reply: Reply,
 ) -> Response:  # fmt: skip
     """Give the complaint to a customer service colleague."""
     handler = users.users.get(body.handler)
     if handler is None or CUSTOMER_SERVICE not in handler.roles:
         raise InvalidInputError(f"{body.handler!r} is not a customer service user")
-    return reply(app.assign_complaint(actor, parse_id(complaint_id), body.handler, expected))
+    complaint = app.complaints.assign(
+        actor, parse_id(complaint_id), body.handler, expected=expected, once=reply.once
+    )
+    return _answered(views, reply, complaint)
 
 
 @router.post("/{complaint_id}/handle", response_model=schemas.ComplaintOut)
 def handle(
-    complaint_id: ComplaintId, body: schemas.Handle, app: Application, actor: CurrentActor,
-    expected: ExpectedVersion, reply: Reply,
+    complaint_id: ComplaintId, body: schemas.Handle, app: Application, views: Views,
+    actor: CurrentActor, expected: ExpectedVersion, reply: Reply,
 ) -> Response:  # fmt: skip
     """Record the resolution (迅速有结果); the revisit becomes due."""
-    uuid = parse_id(complaint_id)
-    return reply(app.handle_complaint(actor, uuid, body.resolution, body.handled_at, expected))
+    complaint = app.complaints.handle(
+        actor, parse_id(complaint_id), body.resolution, body.handled_at,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
+    return _answered(views, reply, complaint)
 
 
 @router.post("/{complaint_id}/revisit", response_model=schemas.ComplaintOut)
 def revisit(
-    complaint_id: ComplaintId, body: schemas.Revisit, app: Application, actor: CurrentActor,
-    expected: ExpectedVersion, reply: Reply,
+    complaint_id: ComplaintId, body: schemas.Revisit, app: Application, views: Views,
+    actor: CurrentActor, expected: ExpectedVersion, reply: Reply,
 ) -> Response:  # fmt: skip
     """回访: a satisfied customer closes the loop; an unsatisfied one reopens it."""
-    uuid = parse_id(complaint_id)
-    return reply(app.revisit_complaint(actor, uuid, body.outcome(), body.revisited_at, expected))
+    complaint = app.complaints.revisit(
+        actor, parse_id(complaint_id), body.outcome(), body.revisited_at,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
+    return _answered(views, reply, complaint)
+
+
+def _answered(views: Views, reply: Reply, complaint: Any) -> Response:
+    """The answer, once the complaints view holds the change: contract responses count
+    open complaints from it."""
+    views.refresh("complaints")
+    return reply(complaint)

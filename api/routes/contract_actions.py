@@ -28,7 +28,9 @@ def submit(
     reply: Reply,
 ) -> Response:
     """Send a draft for approval; the required steps follow the amount (SPEC §2 routing)."""
-    return reply(app.submit_contract(actor, parse_id(contract_id), expected))
+    return reply(
+        app.contracts.submit(actor, parse_id(contract_id), expected=expected, once=reply.once)
+    )
 
 
 @router.post("/approve", response_model=schemas.ContractOut)
@@ -41,7 +43,9 @@ def approve(
     reply: Reply,
 ) -> Response:
     """Grant one approval step; never by the owner or creator, one step per user per round."""
-    contract = app.approve_contract(actor, parse_id(contract_id), body.step, body.comment, expected)
+    contract = app.contracts.approve(
+        actor, parse_id(contract_id), body.step, body.comment, expected=expected, once=reply.once
+    )
     return reply(contract)
 
 
@@ -55,7 +59,9 @@ def reject(
     reply: Reply,
 ) -> Response:
     """Send the contract back to draft, clearing every approval of the round."""
-    contract = app.reject_contract(actor, parse_id(contract_id), body.step, body.reason, expected)
+    contract = app.contracts.reject(
+        actor, parse_id(contract_id), body.step, body.reason, expected=expected, once=reply.once
+    )
     return reply(contract)
 
 
@@ -69,7 +75,9 @@ def sign(
     reply: Reply,
 ) -> Response:
     """Sign once every required approval is granted."""
-    contract = app.sign_contract(actor, parse_id(contract_id), body.signed_on, expected)
+    contract = app.contracts.sign(
+        actor, parse_id(contract_id), body.signed_on, expected=expected, once=reply.once
+    )
     return reply(contract)
 
 
@@ -83,7 +91,9 @@ def start(
     reply: Reply,
 ) -> Response:
     """Begin execution once the advance is received (seed 000: 项目执行前收取预付款)."""
-    contract = app.start_contract(actor, parse_id(contract_id), body.started_on, expected)
+    contract = app.contracts.start(
+        actor, parse_id(contract_id), body.started_on, expected=expected, once=reply.once
+    )
     return reply(contract)
 
 
@@ -97,9 +107,10 @@ def ship(
     reply: Reply,
 ) -> Response:
     """Record a shipment; the shipped total never exceeds the amount."""
-    contract = app.ship(
-        actor, parse_id(contract_id), body.amount, body.shipped_on, body.note, expected
-    )
+    contract = app.contracts.ship(
+        actor, parse_id(contract_id), body.amount, body.shipped_on, body.note,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
     return reply(contract)
 
 
@@ -113,9 +124,10 @@ def invoice(
     reply: Reply,
 ) -> Response:
     """Record an invoice; invoice numbers are unique per contract."""
-    contract = app.invoice(
-        actor, parse_id(contract_id), body.amount, body.invoice_no, body.issued_on, expected
-    )
+    contract = app.contracts.invoice(
+        actor, parse_id(contract_id), body.amount, body.invoice_no, body.issued_on,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
     return reply(contract)
 
 
@@ -129,9 +141,10 @@ def pay(
     reply: Reply,
 ) -> Response:
     """Record a payment (回款); collected never exceeds the amount, references are unique."""
-    contract = app.pay(
-        actor, parse_id(contract_id), body.amount, body.received_on, body.reference, expected
-    )
+    contract = app.contracts.pay(
+        actor, parse_id(contract_id), body.amount, body.received_on, body.reference,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
     return reply(contract)
 
 
@@ -145,9 +158,10 @@ def refund(
     reply: Reply,
 ) -> Response:
     """Record a refund of at most what was collected."""
-    contract = app.refund(
-        actor, parse_id(contract_id), body.amount, body.refunded_on, body.reason, expected
-    )
+    contract = app.contracts.refund(
+        actor, parse_id(contract_id), body.amount, body.refunded_on, body.reason,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
     return reply(contract)
 
 
@@ -161,9 +175,10 @@ def accept(
     reply: Reply,
 ) -> Response:
     """Record customer acceptance (验收) after full delivery; settles if fully collected."""
-    contract = app.accept_contract(
-        actor, parse_id(contract_id), body.accepted_on, body.note, expected
-    )
+    contract = app.contracts.accept(
+        actor, parse_id(contract_id), body.accepted_on, body.note,
+        expected=expected, once=reply.once,
+    )  # fmt: skip
     return reply(contract)
 
 
@@ -177,5 +192,7 @@ def terminate(
     reply: Reply,
 ) -> Response:
     """End a contract before acceptance; goods shipped stay owed."""
-    contract = app.terminate_contract(actor, parse_id(contract_id), body.reason, expected)
+    contract = app.contracts.terminate(
+        actor, parse_id(contract_id), body.reason, expected=expected, once=reply.once
+    )
     return reply(contract)

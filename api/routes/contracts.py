@@ -44,7 +44,10 @@ def create_contract(
     """Draft a contract. Sales own what they draft; a contract specialist may name the owner."""
     if body.owner is not None and body.owner not in users.users:
         raise InvalidInputError(f"owner {body.owner!r} is not a known user")
-    return reply(app.create_contract(actor, body.terms(), owner=body.owner, number=body.number))
+    contract = app.contracts.create(
+        actor, body.terms(), owner=body.owner, number=body.number, once=reply.once
+    )
+    return reply(contract)
 
 
 @router.get("", response_model=schemas.ContractList)
@@ -68,8 +71,9 @@ def list_contracts(
     views.refresh("ledger")
     filters = {"state": state, "customer_id": customer_id, "owner": owner}
     ids, total = views.contracts.search(filters, q, limit, offset)
-    items = reply.payloads([app.get_contract(actor, UUID(contract_id)) for contract_id in ids])
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    contracts = [app.contracts.get(actor, UUID(contract_id)) for contract_id in ids]
+    reply.open_complaints = views.complaints.open_by_contract(ids)
+    return {"items": reply.payloads(contracts), "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{contract_id}", response_model=schemas.ContractOut)
@@ -84,7 +88,7 @@ def get_contract(
     """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:
         raise InvalidInputError("give version or as_of, not both")
-    contract = app.get_contract(actor, parse_id(contract_id), version=version, as_of=as_of)
+    contract = app.contracts.get(actor, parse_id(contract_id), version=version, as_of=as_of)
     return reply(contract)
 
 
@@ -94,7 +98,7 @@ def contract_history(
 ) -> dict[str, Any]:
     """Every event of the contract in order, with its recording time and actor."""
     uuid = parse_id(contract_id)
-    return history_body(uuid, app.contract_history(actor, uuid))
+    return history_body(uuid, app.contracts.history(actor, uuid))
 
 
 @router.patch("/{contract_id}", response_model=schemas.ContractOut)
@@ -107,5 +111,7 @@ def revise_contract(
     reply: Reply,
 ) -> Response:
     """Revise a draft: only the fields sent change."""
-    contract = app.revise_contract(actor, parse_id(contract_id), body.changes(), expected)
+    contract = app.contracts.revise(
+        actor, parse_id(contract_id), body.changes(), expected=expected, once=reply.once
+    )
     return reply(contract)

@@ -15,7 +15,7 @@ from api.exports import XLSX, export
 from api.periods import month_bounds
 from api.presenters import money_from_cents
 from api.problems import problem_responses
-from domain.contract_policy import authorize_reports
+from domain.contracts.policy import authorize_reports
 from projections.receivables_reports import BUCKETS, Scope
 from projections.view import recorded
 

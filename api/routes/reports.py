@@ -12,7 +12,7 @@ from api.dependencies import Application, CurrentActor, Views
 from api.periods import period_bounds
 from api.presenters import money_from_cents
 from api.problems import problem_responses
-from domain.contract_policy import authorize_reports
+from domain.contracts.policy import authorize_reports
 
 router = APIRouter(
     prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 422, 503)

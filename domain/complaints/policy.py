@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.actors import AUDITOR, CUSTOMER_SERVICE, DIRECTOR, MANAGER, SALES, Actor
+from domain.complaints.lifecycle import COMPLAINT_LIFECYCLE
 from domain.errors import ForbiddenError, SeparationOfDutiesError
 
 COMPLAINT_READERS = frozenset({CUSTOMER_SERVICE, MANAGER, DIRECTOR, AUDITOR, SALES})
@@ -27,12 +28,12 @@ def authorize_reading(actor: Actor) -> str | None:
 
 
 def authorize_receiving(actor: Actor) -> None:
-    if not actor.has(CUSTOMER_SERVICE, SALES):
+    if not actor.has(*COMPLAINT_LIFECYCLE.creators):
         raise ForbiddenError("complaints are received by customer service or sales")
 
 
 def authorize_working(actor: Actor, action: str) -> None:
-    if not actor.has(CUSTOMER_SERVICE):
+    if not actor.has(*COMPLAINT_LIFECYCLE.who(action)):
         raise ForbiddenError(f"'{action}' is for customer service")
 
 

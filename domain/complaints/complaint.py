@@ -10,8 +10,8 @@ from eventsourcing.domain import event
 
 from domain.actors import Actor
 from domain.chain import ChainedAggregate
-from domain.complaint_lifecycle import COMPLAINT_LIFECYCLE, RECEIVED
-from domain.complaint_policy import (
+from domain.complaints.lifecycle import COMPLAINT_LIFECYCLE, RECEIVED
+from domain.complaints.policy import (
     ServiceLevels,
     authorize_receiving,
     authorize_revisit,

@@ -6,6 +6,7 @@ again on every replay (and the ids, timestamps and figures they need are decided
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,19 +14,47 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain import contract_rules as rules
 from domain.actors import Actor
 from domain.chain import ChainedAggregate
-from domain.contract_lifecycle import CONTRACT_LIFECYCLE
-from domain.contract_policy import authorize, authorize_step
-from domain.contract_states import DRAFT
+from domain.contracts import rules
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.policy import authorize, authorize_step
+from domain.contracts.routing import ApprovalRouting
+from domain.contracts.states import DRAFT
+from domain.contracts.terms import EDITABLE_FIELDS, CustomerRef, Line, PaymentTerms, Terms
 from domain.errors import AlreadyApprovedError, InvalidInputError, StepNotRequiredError
 from domain.money import ZERO
-from domain.routing import ApprovalRouting
-from domain.terms import EDITABLE_FIELDS, validated_terms
 
 
 class Contract(ChainedAggregate):
+    class_version = 2  # terms held as values (version 1 kept them as dicts)
+
+    number: str
+    owner: str
+    created_by: str
+    state: str
+    title: str
+    customer: CustomerRef
+    amount: Decimal
+    currency: str
+    payment_terms: PaymentTerms
+    delivery_due: date | None
+    lines: list[Line]
+    required_approvals: list[str]
+    approvals: list[dict[str, Any]]
+    routing: dict[str, str]
+    submitted_at: datetime | None
+    signed_on: date | None
+    started_on: date | None
+    accepted_on: date | None
+    termination_reason: str | None
+    shipped: Decimal
+    invoiced: Decimal
+    paid: Decimal
+    refunded: Decimal
+    payment_references: list[str]
+    invoice_numbers: list[str]
+
     @event("Created")
     def __init__(
         self,
@@ -39,29 +68,38 @@ class Contract(ChainedAggregate):
         self.owner = owner
         self.created_by = actor
         self.state = DRAFT
-        self._set_terms(terms)
-        self.required_approvals: list[str] = []
-        self.approvals: list[dict[str, Any]] = []
-        self.routing: dict[str, str] = {}
-        self.submitted_at: datetime | None = None
-        self.signed_on: date | None = None
-        self.started_on: date | None = None
-        self.accepted_on: date | None = None
-        self.termination_reason: str | None = None
+        self._set_terms(Terms.of(terms))
+        self.required_approvals = []
+        self.approvals = []
+        self.routing = {}
+        self.submitted_at = None
+        self.signed_on = None
+        self.started_on = None
+        self.accepted_on = None
+        self.termination_reason = None
         self.shipped = ZERO
         self.invoiced = ZERO
         self.paid = ZERO
         self.refunded = ZERO
-        self.payment_references: list[str] = []
-        self.invoice_numbers: list[str] = []
+        self.payment_references = []
+        self.invoice_numbers = []
 
     @classmethod
     def create(
         cls, contract_id: UUID, number: str, owner: str, terms: dict[str, Any], actor: Actor
     ) -> Contract:
         authorize(actor, "create")
-        terms = validated_terms(terms)
-        return cls(id=contract_id, number=number, owner=owner, terms=terms, actor=actor.id)
+        return cls(
+            id=contract_id, number=number, owner=owner, terms=Terms.of(terms).validated().as_dict(),
+            actor=actor.id,
+        )  # fmt: skip
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots of version 1 kept the terms as dicts."""
+        state["customer"] = CustomerRef.of(state["customer"])
+        state["payment_terms"] = PaymentTerms.of(state["payment_terms"])
+        state["lines"] = [Line.of(line) for line in state["lines"]]
 
     # Derived figures (SPEC §2 totals).
 
@@ -96,11 +134,8 @@ class Contract(ChainedAggregate):
 
     def revise(self, actor: Actor, changes: dict[str, Any]) -> None:
         self._begin(actor, "revise")
-        unknown = set(changes) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise InvalidInputError(f"cannot revise {sorted(unknown)}")
-        merged = validated_terms({**self._terms(), **changes})
-        self._revised(changes={k: merged[k] for k in changes}, actor=actor.id)
+        revised = self.terms.revised(changes)
+        self._revised(changes=revised.as_dict(tuple(changes)), actor=actor.id)
 
     def submit(self, actor: Actor, routing: ApprovalRouting) -> None:
         to = self._begin(actor, "submit")
@@ -151,7 +186,7 @@ class Contract(ChainedAggregate):
     def ship(self, actor: Actor, amount: Decimal, shipped_on: date, note: str | None) -> None:
         to = self._begin(actor, "ship")
         rules.ensure_shipment_fits(self, amount)
-        due_on = date.fromordinal(shipped_on.toordinal() + self.payment_terms["due_days"])
+        due_on = self.payment_terms.due_on(shipped_on)
         self._shipped(
             to=to, amount=amount, shipped_on=shipped_on, due_on=due_on, note=note, actor=actor.id
         )
@@ -194,20 +229,25 @@ class Contract(ChainedAggregate):
             raise InvalidInputError("a termination needs a reason")
         self._terminated(to=to, reason=reason, actor=actor.id)
 
-    # Terms as one dict, for revision and for the events.
+    # Terms: held as values, recorded as dicts.
 
-    def _terms(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in EDITABLE_FIELDS}
+    @property
+    def terms(self) -> Terms:
+        return Terms(
+            self.title, self.customer, self.amount, self.payment_terms, self.currency,
+            self.delivery_due, tuple(self.lines),
+        )  # fmt: skip
 
-    def _set_terms(self, terms: dict[str, Any]) -> None:
-        for name, value in terms.items():
-            setattr(self, name, value)
+    def _set_terms(self, terms: Terms, names: Iterable[str] = EDITABLE_FIELDS) -> None:
+        for name in names:
+            value = getattr(terms, name)
+            setattr(self, name, list(value) if name == "lines" else value)
 
     # Events: assignment only.
 
     @event("Revised")
     def _revised(self, changes: dict[str, Any], actor: str) -> None:
-        self._set_terms(changes)
+        self._set_terms(Terms.of({**self.terms.as_dict(), **changes}), changes)
 
     @event("Submitted")
     def _submitted(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.actors import CUSTOMER_SERVICE, SALES
 from domain.errors import ConflictError
-from domain.lifecycle import Guard, Lifecycle
+from domain.lifecycle import SAME, Guard, Lifecycle, Row, who
 
 RECEIVED = "received"
 HANDLED = "handled"
@@ -21,14 +22,17 @@ def customer_satisfied(complaint: Any, satisfied: bool) -> bool:
 SATISFIED = Guard(
     customer_satisfied, ConflictError, "the revisit's outcome decides", needs=("satisfied",)
 )
+SERVICE = who(CUSTOMER_SERVICE)
 
 COMPLAINT_LIFECYCLE = Lifecycle(
     states=STATES,
     initial=RECEIVED,
-    transitions=[
-        {"trigger": "assign", "source": RECEIVED, "dest": "="},
-        {"trigger": "handle", "source": RECEIVED, "dest": HANDLED},
-        {"trigger": "revisit", "source": HANDLED, "dest": REVISITED, "conditions": [SATISFIED]},
-        {"trigger": "revisit", "source": HANDLED, "dest": RECEIVED, "unless": [SATISFIED]},
+    creators=who(CUSTOMER_SERVICE, SALES),
+    rows=[
+        # Row(action, from, to, who, guards, unless): SPEC §3's table
+        Row("assign", RECEIVED, SAME, SERVICE),
+        Row("handle", RECEIVED, HANDLED, SERVICE),
+        Row("revisit", HANDLED, REVISITED, SERVICE, guards=(SATISFIED,)),
+        Row("revisit", HANDLED, RECEIVED, SERVICE, unless=(SATISFIED,)),
     ],
 )

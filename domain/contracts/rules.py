@@ -7,12 +7,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain import errors
-from domain.contract_states import TERMINATED
+from domain.contracts.states import TERMINATED
 from domain.lifecycle import Guard
-from domain.terms import advance_due
 
 if TYPE_CHECKING:
-    from domain.contract import Contract
+    from domain.contracts.contract import Contract
 
 
 def approval_pending(contract: Contract) -> bool:
@@ -25,8 +24,7 @@ def approvals_complete(contract: Contract) -> bool:
 
 def advance_received(contract: Contract) -> bool:
     """seed 000: 项目执行前收取预付款 — collected ≥ amount × advance_percent / 100."""
-    required = advance_due(contract.amount, contract.payment_terms["advance_percent"])
-    return contract.collected >= required
+    return contract.collected >= contract.payment_terms.advance_due(contract.amount)
 
 
 def fully_shipped(contract: Contract) -> bool:

@@ -14,32 +14,18 @@ from domain.actors import (
     SALES,
     Actor,
 )
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.routing import STEP_ROLES
 from domain.errors import ForbiddenError, InvalidInputError, SeparationOfDutiesError
-from domain.routing import STEP_ROLES
+from domain.lifecycle import OWNER
 
 if TYPE_CHECKING:
-    from domain.contract import Contract
-
-OWNER = "owner"  # a sales user acting on a contract they own
-
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "create": frozenset({SALES, CONTRACT_SPECIALIST}),
-    "revise": frozenset({OWNER, CONTRACT_SPECIALIST}),
-    "submit": frozenset({OWNER, CONTRACT_SPECIALIST}),
-    "sign": frozenset({CONTRACT_SPECIALIST, MANAGER}),
-    "start": frozenset({OWNER, CONTRACT_SPECIALIST}),
-    "ship": frozenset({OWNER, CONTRACT_SPECIALIST}),
-    "accept": frozenset({OWNER, CONTRACT_SPECIALIST}),
-    "pay": frozenset({FINANCE}),
-    "invoice": frozenset({FINANCE}),
-    "refund": frozenset({FINANCE}),
-    "terminate": frozenset({MANAGER, DIRECTOR}),
-}
+    from domain.contracts.contract import Contract
 
 
 def authorize(actor: Actor, action: str, owner: str | None = None) -> None:
     """Raise 403 unless one of the actor's roles (or ownership) allows the action."""
-    allowed = ACTION_ROLES[action]
+    allowed = CONTRACT_LIFECYCLE.creators if action == "create" else CONTRACT_LIFECYCLE.who(action)
     if actor.has(*allowed):
         return
     if OWNER in allowed and actor.has(SALES) and actor.id == owner:

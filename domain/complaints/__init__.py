@@ -1,0 +1,1 @@
+"""Complaints: the closed loop of receipt, handling and revisit (SPEC §3)."""
