@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
+from api.dependencies import refuse_unknown_query
 from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
         version="0.1.0",
         lifespan=lifespan,
     )
-    api = APIRouter(prefix="/api")
+    api = APIRouter(prefix="/api", dependencies=[Depends(refuse_unknown_query)])
     api.include_router(health.router)
     api.include_router(contracts.router)
     api.include_router(contract_actions.router)

@@ -139,7 +139,10 @@ def _projections_status(args: argparse.Namespace) -> int:
     with _projections() as views:
         print(f"log position {views.head()}")
         for name, figures in views.status().items():
-            print(f"  {name:<12} position {figures['position']:>10}  lag {figures['lag']:>8}")
+            stuck = f"  STOPPED before {figures['stuck']}" if figures["stuck"] else ""
+            print(
+                f"  {name:<12} position {figures['position']:>10}  lag {figures['lag']:>8}{stuck}"
+            )
     return 0
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Header, Request, Security
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPBearer
 
 from api.users import User, UserDirectory
 from domain.actors import Actor
 from domain.application import ContractFlow
-from domain.errors import NotFoundError, VersionMismatchError
+from domain.errors import InvalidInputError, NotFoundError, VersionMismatchError
 from projections.runtime import Projections
 
 # Documents the scheme in OpenAPI; the Gatekeeper middleware has already checked the token.
@@ -45,6 +47,24 @@ def _expected_version(
     if not text.isdigit():
         raise VersionMismatchError(f"If-Match {if_match!r} names no version of this resource")
     return int(text)
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is refused, never silently ignored
+    (SPEC §6): `sort=` or `format=csv` where they mean nothing would mislead."""
+    known = frozenset(_aliases(request.scope["route"].dependant))
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise InvalidInputError(
+            f"unknown query parameters {unknown}; this route takes {sorted(known) or 'none'}"
+        )
+
+
+def _aliases(dependant: Dependant) -> Iterator[str]:
+    """The query parameters a route and every dependency it uses declare."""
+    yield from (field.alias for field in dependant.query_params)
+    for dependency in dependant.dependencies:
+        yield from _aliases(dependency)
 
 
 def parse_id(value: str) -> UUID:

@@ -9,13 +9,16 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
+from domain.actors import Actor
 from domain.chain import event_data
 from domain.complaints.complaint import Complaint
+from domain.complaints.policy import my_actions as complaint_actions_for
 from domain.contracts.contract import Contract
+from domain.contracts.policy import my_actions as contract_actions_for
 from domain.money import format_money
 
 
-def contract_body(contract: Contract, open_complaints: int) -> dict[str, Any]:
+def contract_body(contract: Contract, open_complaints: int, actor: Actor) -> dict[str, Any]:
     return {
         "id": str(contract.id),
         "number": contract.number,
@@ -39,6 +42,7 @@ def contract_body(contract: Contract, open_complaints: int) -> dict[str, Any]:
         "required_approvals": contract.required_approvals,
         "approvals": contract.approvals,
         "allowed_actions": contract.allowed_actions,
+        "my_actions": contract_actions_for(actor, contract),
         "totals": {
             name: format_money(getattr(contract, name))
             for name in ("shipped", "invoiced", "collected", "receivable", "remaining")
@@ -78,7 +82,7 @@ def money_from_cents(cents: int) -> str:
     return format_money(Decimal(cents).scaleb(-2))
 
 
-def complaint_body(complaint: Complaint) -> dict[str, Any]:
+def complaint_body(complaint: Complaint, actor: Actor) -> dict[str, Any]:
     return {
         "id": str(complaint.id),
         "number": complaint.number,
@@ -100,4 +104,5 @@ def complaint_body(complaint: Complaint) -> dict[str, Any]:
         "handle_due": complaint.handle_due,
         "revisit_due": complaint.revisit_due,
         "allowed_actions": complaint.allowed_actions,
+        "my_actions": complaint_actions_for(actor, complaint),
     }

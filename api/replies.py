@@ -76,7 +76,9 @@ class ContractReply(Reply):
         self.open_complaints = open_complaints
 
     def payloads(self, contracts: list[Any]) -> list[dict[str, Any]]:
-        return [contract_body(c, self.open_complaints.get(str(c.id), 0)) for c in contracts]
+        return [
+            contract_body(c, self.open_complaints.get(str(c.id), 0), self.actor) for c in contracts
+        ]
 
 
 class ComplaintReply(Reply):
@@ -84,7 +86,7 @@ class ComplaintReply(Reply):
     collection = "/api/complaints"
 
     def payloads(self, complaints: list[Any]) -> list[dict[str, Any]]:
-        return [complaint_body(complaint) for complaint in complaints]
+        return [complaint_body(complaint, self.actor) for complaint in complaints]
 
 
 async def _idempotent(request: Request, reply: Reply) -> None:

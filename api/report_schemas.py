@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from api.schemas import CustomerOut, Money, State, Step
+from api.fields import Money
+from api.schemas import CustomerOut, State, Step
 
 
 class StatementFigures(BaseModel):

@@ -2,122 +2,59 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    WithJsonSchema,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.fields import (
+    BusinessDate,
+    Identifier,
+    Money,
+    MoneyIn,
+    Name,
+    Quantity,
+    Text,
+    Timestamp,
+    Whole,
+)
 from domain.contracts.routing import STEP_ROLES
 from domain.contracts.states import ALL as CONTRACT_STATES
-from domain.errors import InvalidInputError
-from domain.money import parse_money
+from domain.contracts.terms import (
+    ADVANCE_PERCENT,
+    CREDIT_CLASSES,
+    DEFAULT_CURRENCY,
+    DEFAULT_DUE_DAYS,
+    DUE_DAYS,
+)
 
-
-def _money(value: object) -> Decimal:
-    try:
-        return parse_money(value)
-    except InvalidInputError as error:
-        raise ValueError(error.detail) from None
-
-
-def _quantity(value: object) -> Decimal:
-    """Quantities are positive decimals with up to six places, sent like money."""
-    try:
-        quantity = Decimal(str(value).strip()) if not isinstance(value, bool) else None
-    except ArithmeticError:
-        quantity = None
-    if quantity is None or not quantity.is_finite() or quantity <= 0 or quantity >= 10**9:
-        raise ValueError(f"quantity must be a positive decimal below 10^9: {value!r}")
-    if quantity.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise ValueError("quantity has at most six decimals")
-    return quantity
-
-
-def _whole(value: object) -> object:
-    """A JSON integer, also when written 76.0; never a string or a boolean."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError("a whole number is expected")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _iso_date(value: object) -> date:
-    """Business dates are exactly `YYYY-MM-DD`; numbers and timestamps are refused."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"a date is written YYYY-MM-DD: {value!r}")
-    return date.fromisoformat(value)
-
-
-MAX_OFFSET = 10**9  # paging further than this is a mistake, not a request
-MAX_POSITION = 2**62  # log positions and versions fit a signed 64-bit integer
-
-# Positive, at most two decimals, below 10^12: "0.01" … "999999999999.99".
-MONEY_PATTERN = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$"
-MoneyIn = Annotated[
-    Decimal,
-    BeforeValidator(_money),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": MONEY_PATTERN},
-                {
-                    "type": "number",
-                    "exclusiveMinimum": 0,
-                    "exclusiveMaximum": 1e12,
-                    "multipleOf": 0.01,
-                },
-            ],
-            "description": "positive, at most two decimals, below 10^12",
-        }
-    ),
-]
-Quantity = Annotated[
-    Decimal,
-    BeforeValidator(_quantity),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number", "exclusiveMinimum": 0}]}),
-]
-Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1200000.00"])]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@/-]{0,63}$")]
-BusinessDate = Annotated[
-    date,
-    BeforeValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date"}),
-]
 Step = Literal["contract_review", "manager_approval", "finance_review", "director_approval"]
 State = Literal["draft", "review", "signed", "executing", "accepted", "paid", "terminated"]
 assert set(Step.__args__) == set(STEP_ROLES)  # type: ignore[attr-defined]
 assert set(State.__args__) == set(CONTRACT_STATES)  # type: ignore[attr-defined]
 
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+CreditClass = Literal["A", "B", "C"]
+assert set(CreditClass.__args__) == set(CREDIT_CLASSES)  # type: ignore[attr-defined]
 
 
 class Customer(Body):
     id: Identifier
     name: Name
-    credit_class: Literal["A", "B", "C"] | None = None
+    credit_class: CreditClass | None = None
 
 
 class PaymentTerms(Body):
-    advance_percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_whole)]
-    due_days: Annotated[int, Field(ge=0, le=365), BeforeValidator(_whole)] = 30
+    advance_percent: Annotated[int, Field(ge=ADVANCE_PERCENT[0], le=ADVANCE_PERCENT[1]), Whole]
+    due_days: Annotated[int, Field(ge=DUE_DAYS[0], le=DUE_DAYS[1]), Whole] = DEFAULT_DUE_DAYS
 
 
 class Line(Body):
@@ -131,7 +68,7 @@ class ContractCreate(Body):
     customer: Customer
     owner: Identifier | None = None
     amount: MoneyIn
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    currency: Currency = DEFAULT_CURRENCY
     payment_terms: PaymentTerms
     delivery_due: BusinessDate | None = None
     number: Identifier | None = None
@@ -149,7 +86,7 @@ class ContractRevise(Body):
     title: Name = None  # type: ignore[assignment] - omitted means unchanged; null is refused
     customer: Customer = None  # type: ignore[assignment]
     amount: MoneyIn = None  # type: ignore[assignment]
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = None  # type: ignore[assignment]
+    currency: Currency = None  # type: ignore[assignment]
     payment_terms: PaymentTerms = None  # type: ignore[assignment]
     delivery_due: BusinessDate | None = None
     lines: list[Line] | None = Field(default=None, max_length=1000)
@@ -242,7 +179,7 @@ class LineOut(BaseModel):
 class CustomerOut(BaseModel):
     id: str
     name: str
-    credit_class: Literal["A", "B", "C"] | None = None
+    credit_class: CreditClass | None = None
 
 
 class PaymentTermsOut(BaseModel):
@@ -266,6 +203,7 @@ class ContractOut(BaseModel):
     required_approvals: list[Step]
     approvals: list[Approval]
     allowed_actions: list[str]
+    my_actions: list[str]
     totals: Totals
     signed_on: date | None
     accepted_on: date | None
@@ -298,22 +236,6 @@ class History(BaseModel):
 # Complaints (SPEC §3).
 
 
-def _aware(value: object) -> object:
-    """Timestamps carry their UTC offset: a bare local time would be ambiguous."""
-    if isinstance(value, str) and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", value):
-        raise ValueError("a timestamp needs a UTC offset, e.g. 2026-03-01T09:30:00+08:00")
-    return value
-
-
-def _utc(value: datetime) -> datetime:
-    """Kept in UTC; a time that falls outside the calendar there is refused, not a 500."""
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("the timestamp is out of range") from None
-
-
-Timestamp = Annotated[datetime, BeforeValidator(_aware), AfterValidator(_utc)]
 Channel = Literal["phone", "email", "visit", "other"]
 Category = Literal["quality", "delivery", "billing", "service", "other"]
 Severity = Literal["low", "normal", "high"]
@@ -349,7 +271,7 @@ class Handle(Body):
 
 class Revisit(Body):
     satisfied: Annotated[bool, Field(strict=True)]
-    score: Annotated[int, Field(ge=1, le=5), BeforeValidator(_whole)]
+    score: Annotated[int, Field(ge=1, le=5), Whole]
     note: Text | None = None
     revisited_at: Timestamp | None = None
 
@@ -384,6 +306,7 @@ class ComplaintOut(BaseModel):
     handle_due: datetime | None
     revisit_due: datetime | None
     allowed_actions: list[str]
+    my_actions: list[str]
 
 
 class ComplaintList(BaseModel):

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
-from eventsourcing.utils import register_topic
 
 from domain.chain import seal_pending
 from domain.complaints.complaint import Complaint
@@ -18,16 +17,12 @@ from domain.complaints.service import ComplaintDesk
 from domain.contracts.contract import Contract
 from domain.contracts.routing import ApprovalRouting
 from domain.contracts.service import ContractDesk
-from domain.contracts.terms import CustomerRef, Line, PaymentTerms
+from domain.contracts.terms import CustomerRef, Line, Movement, PaymentTerms
 from domain.dates import ensure_not_future
 from domain.numbering import NumberSequence
 from domain.replay import ReplayingRepository, replay
+from domain.topics import MOVED  # noqa: F401 - registers the topics of moved classes
 from domain.transcodings import DateAsISO, ValueAsDict
-
-# Stored events and snapshots name their classes by topic; these moved on 2026-11-23.
-MOVED = {"domain.contract:Contract": Contract, "domain.complaint:Complaint": Complaint}
-for _old_topic, _moved in MOVED.items():
-    register_topic(_old_topic, _moved)
 
 
 class ContractFlow(Application):
@@ -63,7 +58,7 @@ class ContractFlow(Application):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-        for value_type in (CustomerRef, PaymentTerms, Line):
+        for value_type in (CustomerRef, PaymentTerms, Line, Movement):
             transcoder.register(ValueAsDict(value_type))
 
     def today(self) -> date:

@@ -102,6 +102,16 @@ class AlreadyApprovedError(ConflictError):
     code = "already_approved"
 
 
+class DateOutOfOrderError(ConflictError):
+    code = "date_out_of_order"
+
+
+class NotAssignedError(ForbiddenError):
+    """The complaint is assigned to someone else (403)."""
+
+    code = "not_assigned"
+
+
 class VersionMismatchError(DomainError):
     """The client's `If-Match` names a version that is no longer current (412)."""
 

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from domain.errors import InvalidInputError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 LIMIT = Decimal(10) ** 12
+# Positive, at most two decimals, below 10^12, in ASCII digits: "0.01" … "999999999999.99".
+MONEY_PATTERN = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+_MONEY = re.compile(MONEY_PATTERN)
 
 
 def parse_money(value: object) -> Decimal:
-    """Accept a JSON string or number with at most two decimals, positive and below 10^12."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+    """Accept a JSON string or number with at most two decimals, positive and below 10^12,
+    written exactly as the pattern says (no signs, spaces, exponents or other digits)."""
+    if isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InvalidInputError("money must be a string or a number")
-    try:
+    else:
         # A JSON number arrives as float; its shortest repr is what the client wrote.
-        amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-    except InvalidOperation:
-        raise InvalidInputError(f"not a decimal amount: {value!r}") from None
-    if not amount.is_finite():
-        raise InvalidInputError("money must be finite")
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInputError(f"at most two decimals: {value}")
-    if amount <= 0 or amount >= LIMIT:
-        raise InvalidInputError(f"amount must be above 0 and below 10^12: {value}")
-    return amount.quantize(CENT)
+        text = repr(value) if isinstance(value, float) else str(value)
+    if not _MONEY.fullmatch(text.removesuffix(".0") if isinstance(value, float) else text):
+        raise InvalidInputError(
+            f"money is positive, below 10^12, with at most two decimals: {value!r}"
+        )
+    return Decimal(text).quantize(CENT)
 
 
 def format_money(amount: Decimal) -> str:

@@ -78,10 +78,13 @@ class ComplaintReports:
         )
         return {row["contract_id"]: int(row["n"]) for row in rows}
 
-    def open_by_customer(self) -> dict[str, int]:
+    def open_by_customer(self, owner: str | None = None) -> dict[str, int]:
+        """Open complaints per customer; for a sales rep (`owner`), those on own contracts."""
+        scope, params = ("AND contract_owner = ?", [owner]) if owner else ("", [])
         rows = self.view.rows(
             f"SELECT customer_id, COUNT(*) AS n FROM {self.view.t('complaints')} "
-            "WHERE state <> 'revisited' GROUP BY customer_id"
+            f"WHERE state <> 'revisited' {scope} GROUP BY customer_id",
+            params,
         )
         return {row["customer_id"]: int(row["n"]) for row in rows}
 

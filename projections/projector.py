@@ -1,18 +1,38 @@
 """Applies the event log to one view in batches: each batch is one transaction holding the
-view's rows and its tracking record, so a crash loses a whole batch or nothing."""
+view's rows and its tracking record, so a crash loses a whole batch or nothing.
+
+A view that meets an event it cannot apply stops just before it, and says so (health,
+`projections status`): it goes on serving what it has, which is consistent, rather than
+stopping every later report. Such an event is a bug to fix; losing the store for a while
+is not, and errors saying so (`OperationalError`, `InterfaceError`) pass to the caller,
+who backs off and tries again.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 
 from projections.view import View
 
 BATCH_SIZE = 1000
 WINDOW = 8  # batches: the most log positions one query looks through
+UNAVAILABLE = (OperationalError, InterfaceError)  # the store, not the event: try again later
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """The view stopped before `position`: the event there could not be applied."""
+
+    position: int
+    why: str
 
 
 class Projector:
@@ -20,6 +40,7 @@ class Projector:
         self.app = app
         self.view = view
         self.batch_size = batch_size
+        self.stuck: Stuck | None = None
         self._lock = threading.Lock()  # one batch at a time in this process
 
     @property
@@ -27,8 +48,9 @@ class Projector:
         return self.view.store.position(self.view.key)
 
     def catch_up(self, until: int | None = None, done: Callable[[int], None] | None = None) -> int:
-        """Apply every event after the view's position up to `until` (default: the head now);
-        returns the position. `done` hears how many log positions each batch covered.
+        """Apply every event after the view's position up to `until` (default: the head now),
+        or up to the event it cannot apply; returns the position. `done` hears how many log
+        positions each batch covered.
 
         The database selects only the events the view reads, so a batch may cover many
         more positions than it holds. Positions up to the head are final when read: the
@@ -37,9 +59,9 @@ class Projector:
         with self._lock:
             stop = (self.app.recorder.max_notification_id() or 0) if until is None else until
             position = self.position
-            while position < stop:
+            while position < (limit := self._limit(stop)):
                 # A bounded window keeps each query's scan short whatever the planner knows.
-                window_end = min(stop, position + WINDOW * self.batch_size)
+                window_end = min(limit, position + WINDOW * self.batch_size)
                 notifications = self.app.recorder.select_notifications(
                     start=position + 1,
                     limit=self.batch_size,
@@ -48,19 +70,58 @@ class Projector:
                 )
                 full = len(notifications) == self.batch_size
                 reached = notifications[-1].id if full else window_end
-                try:
-                    with self.view.store.writing() as writer:
-                        for notification in notifications:
-                            event = self.app.mapper.to_domain_event(notification)
-                            self.view.apply(writer, event, notification.id)
-                        writer.track(self.view.key, reached)
-                except IntegrityError:
-                    moved = self.position
-                    if moved == position:
-                        raise  # not a race: the view itself refused the batch
-                    position = moved  # another process applied it first: go on from there
-                    continue
-                if done is not None:
-                    done(reached - position)
-                position = reached
+                moved = self._apply_or_isolate(notifications, position, reached)
+                if done is not None and moved > position:
+                    done(moved - position)
+                if moved == position:  # another process holds it back, or it is stuck
+                    break
+                position = moved
             return position
+
+    def _limit(self, stop: int) -> int:
+        return stop if self.stuck is None else min(stop, self.stuck.position - 1)
+
+    def _apply_or_isolate(
+        self, notifications: Sequence[Notification], position: int, reached: int
+    ) -> int:
+        try:
+            return self._apply(notifications, position, reached)
+        except UNAVAILABLE:
+            raise
+        except Exception as error:  # whatever a view's code raised: isolated here, and only here
+            logger.warning("view %s: a batch failed (%s); finding the event", self.view.key, error)
+        for notification in notifications:  # one at a time, to find the one it cannot apply
+            if notification.id <= position:  # another process applied it meanwhile
+                continue
+            try:
+                position = self._apply([notification], position, notification.id)
+            except UNAVAILABLE:
+                raise
+            except Exception as error:  # the same boundary, one event at a time
+                return self._stop_before(notification, error, position)
+        return self._apply([], position, reached)
+
+    def _apply(self, notifications: Sequence[Notification], expected: int, reached: int) -> int:
+        """One transaction: the view's rows and its tracking record; returns its position.
+        If another process has moved the view meanwhile, nothing is written here."""
+        with self.view.store.writing() as writer:
+            current = writer.claim(self.view.key)
+            if current != expected:
+                return current
+            for notification in notifications:
+                event = self.app.mapper.to_domain_event(notification)
+                self.view.apply(writer, event, notification.id)
+            if reached > current:
+                writer.track(self.view.key, reached)
+                writer.passed(self.view.key, reached)
+        if self.stuck is not None and reached >= self.stuck.position:
+            self.stuck = None
+        return max(reached, current)
+
+    def _stop_before(self, notification: Notification, error: Exception, position: int) -> int:
+        """Record why, and bring the view to just before the event (none between is its)."""
+        why = f"{notification.topic} at {notification.id}: {type(error).__name__}: {error}"
+        logger.error("view %s cannot apply %s", self.view.key, why)
+        self.stuck = Stuck(notification.id, why)
+        self.view.store.mark_stuck(self.view.key, notification.id, why)
+        return self._apply([], position, notification.id - 1)

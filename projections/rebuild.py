@@ -38,7 +38,6 @@ def rebuild(
     fresh = type(live)(live.store, suffix="_rebuild")
     fresh.drop()
     fresh.create()
-    _forget(fresh)
     try:
         Projector(app, live).catch_up()
         replay_seconds = 0.0
@@ -58,7 +57,6 @@ def rebuild(
         )
     finally:
         fresh.drop()
-        _forget(fresh)
 
 
 def _differences(live: View, fresh: View) -> list[str]:
@@ -84,11 +82,3 @@ def _copy(source: View, target: View) -> None:
         for table in target.tables:
             writer.execute(f"DELETE FROM {target.t(table)}")
             writer.execute(f"INSERT INTO {target.t(table)} SELECT * FROM {source.t(table)}")
-
-
-def _forget(view: View) -> None:
-    """Remove a view's tracking record, so that its next build starts from the beginning."""
-    store = view.store
-    with store.writing() as writer:
-        tracking = store.table(getattr(store.recorder, "tracking_table_name", "tracking"))
-        writer.execute(f"DELETE FROM {tracking} WHERE application_name = ?", (view.key,))

@@ -1,9 +1,14 @@
 """The read models of one application: created at start, kept fresh in the background, and
 brought up to the log's head before each report so that a reader sees every write whose
-response it already has (SPEC §5 read-your-writes)."""
+response it already has (SPEC §5 read-your-writes).
+
+The background loop and its listener outlive the store's outages: they back off, try
+again, reconnect, and health recovers with them (SPEC §9). A view stopped before an event
+it cannot apply is left out of the wait and reported, so later reports still answer."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
@@ -16,7 +21,7 @@ from projections.complaint_reports import ComplaintReports
 from projections.complaints import ComplaintsView
 from projections.contract_reports import ContractReports
 from projections.ledger import LedgerView
-from projections.projector import BATCH_SIZE, Projector
+from projections.projector import BATCH_SIZE, UNAVAILABLE, Projector
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports
 from projections.seal import SealView
@@ -24,6 +29,9 @@ from projections.store import ViewStore
 from projections.view import View
 
 SETTLE_SECONDS = 0.1
+FIRST_PAUSE, LONGEST_PAUSE = 0.1, 5.0  # seconds between tries while the store is away
+
+logger = logging.getLogger(__name__)
 VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView, ComplaintsView, SealView)
 
 
@@ -48,7 +56,8 @@ class Projections:
         self.receivables = ReceivablesReports(self.views["receivables"])  # type: ignore[arg-type]
         self.contracts = ContractReports(self.views["ledger"], self.views["receivables"])  # type: ignore[arg-type]
         self.complaints = ComplaintReports(self.views["complaints"])  # type: ignore[arg-type]
-        self.failure: BaseException | None = None
+        self.failure: BaseException | None = None  # the background loop died of a bug
+        self.trouble: BaseException | None = None  # the store was away on the last pass
         self._stop = threading.Event()
         self._news = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -65,27 +74,56 @@ class Projections:
                 projector.catch_up(until=head)
             return
         deadline, pause = time.monotonic() + timeout, 0.01
-        while any(projector.position < head for projector in projectors):
+        while behind := self._behind(projectors, head):
             if time.monotonic() > deadline:
-                raise ProjectionStalledError(f"views did not reach position {head} in {timeout}s")
+                names = ", ".join(projector.view.name for projector in behind)
+                raise ProjectionStalledError(f"{names} did not reach position {head} in {timeout}s")
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
-    def status(self) -> dict[str, dict[str, int]]:
-        head = self.head()
+    def _behind(self, projectors: list[Projector], head: int) -> list[Projector]:
+        """The views a worker has yet to bring to `head` (a stuck one is not waited for)."""
+        stuck = self.store.stuck()
+        return [p for p in projectors if p.position < head and p.view.key not in stuck]
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        """Each view's position, lag, and the event it stopped before, if it did."""
+        head, stuck = self.head(), self.store.stuck()
         return {
-            name: {"position": (position := projector.position), "lag": max(head - position, 0)}
+            name: {
+                "position": (position := projector.position),
+                "lag": max(head - position, 0),
+                "stuck": stuck[projector.view.key][1] if projector.view.key in stuck else None,
+            }
             for name, projector in self.projectors.items()
         }
 
+    def problem(self) -> str | None:
+        """What keeps the views from being current, if anything (None: all is well)."""
+        for error in (self.failure, self.trouble):
+            if error is not None:
+                return f"{type(error).__name__}: {error}"
+        stuck = self.store.stuck()
+        return "; ".join(f"{view} stopped before {why}" for view, (_, why) in stuck.items()) or None
+
     def run(self, poll_seconds: float = 0.5) -> None:
-        """Apply new events as they come until `stop()`; a failure stops the loop loudly."""
+        """Apply new events as they come until `stop()`. While the store is away, back off
+        and try again; only a bug outside any view ends the loop."""
         if isinstance(self.app.recorder, PostgresApplicationRecorder):
             self._spawn(self._listen)
+        pause = FIRST_PAUSE
         try:
             while not self._stop.is_set():
-                for projector in self.projectors.values():
-                    projector.catch_up()
+                try:
+                    for projector in self.projectors.values():
+                        projector.catch_up()
+                except UNAVAILABLE as error:
+                    self.trouble = error
+                    logger.warning("views: the store is away (%s); again in %.1fs", error, pause)
+                    self._stop.wait(pause)
+                    pause = min(pause * 2, LONGEST_PAUSE)
+                    continue
+                self.trouble, pause = None, FIRST_PAUSE
                 self._news.wait(poll_seconds)
                 # Let a burst of writes gather into one pass: under load, a pass per command
                 # would cost every view a transaction per command (measured in bench/).
@@ -107,14 +145,24 @@ class Projections:
         self.store.close()
 
     def _listen(self) -> None:
-        """Wake the loop on the library's own NOTIFY, instead of waiting for the next poll."""
+        """Wake the loop on the library's own NOTIFY, instead of waiting for the next poll;
+        when the connection is lost, connect again (meanwhile the loop polls)."""
         recorder = self.app.recorder
         assert isinstance(recorder, PostgresApplicationRecorder)
-        with recorder.datastore.get_connection() as conn:
-            conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
-            while not self._stop.is_set():
-                for _ in conn.notifies(timeout=0.1, stop_after=1):
-                    self._news.set()
+        pause = FIRST_PAUSE
+        while not self._stop.is_set():
+            try:
+                with recorder.datastore.get_connection() as conn:
+                    conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
+                    self._news.set()  # whatever came while not listening
+                    pause = FIRST_PAUSE
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=0.1, stop_after=1):
+                            self._news.set()
+            except UNAVAILABLE as error:
+                logger.warning("views: listening stopped (%s); again in %.1fs", error, pause)
+                self._stop.wait(pause)
+                pause = min(pause * 2, LONGEST_PAUSE)
 
     def _spawn(self, target: Any) -> None:
         thread = threading.Thread(target=target, daemon=True, name=f"projections-{target.__name__}")

@@ -61,6 +61,56 @@ class Writer:
         self.flush()
         self.store.recorder._insert_tracking(self.cursor, Tracking(view, position))
 
+    def claim(self, view: str) -> int:
+        """Take `view` for this transaction and read how far it has got.
+
+        One writer per view at a time is what makes exactly-once hold for any number of
+        processes: the tracking record alone would let two overlapping batches that end at
+        different positions both commit. On PostgreSQL a transaction-scoped advisory lock
+        makes writers of one view take turns, and the position is read after it; SQLite
+        has one writer at a time, and a transaction that read a position another writer has
+        since moved cannot write (SQLITE_BUSY_SNAPSHOT): the batch is tried again."""
+        if self.store.is_postgres:
+            self.cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", (self.store.lock_name(view),)
+            )
+        self.cursor.execute(
+            self.store.dialect_sql(
+                f"SELECT MAX(notification_id) AS position FROM {self.store.tracking_table} "
+                "WHERE application_name = ?"
+            ),
+            (view,),
+        )
+        return int(self.cursor.fetchone()["position"] or 0)
+
+    def passed(self, view: str, position: int) -> None:
+        """The view has applied the log up to `position`: an event it once stopped before
+        (a bug since fixed) no longer holds it."""
+        self.execute(
+            f"UPDATE {self.store.catalogue} SET stuck_at = NULL, failure = NULL "
+            "WHERE view = ? AND stuck_at <= ?",
+            (view, position),
+        )
+
+    def forget(self, view: str) -> None:
+        """Remove `view`'s tracking record, so that its next build starts from the beginning."""
+        self.execute(f"DELETE FROM {self.store.tracking_table} WHERE application_name = ?", (view,))
+
+    def version(self, view: str) -> int | None:
+        self.cursor.execute(
+            self.store.dialect_sql(f"SELECT version FROM {self.store.catalogue} WHERE view = ?"),
+            (view,),
+        )
+        row = self.cursor.fetchone()
+        return None if row is None else int(row["version"])
+
+    def set_version(self, view: str, version: int | None) -> None:
+        self.execute(f"DELETE FROM {self.store.catalogue} WHERE view = ?", (view,))
+        if version is not None:
+            self.execute(
+                f"INSERT INTO {self.store.catalogue} (view, version) VALUES (?, ?)", (view, version)
+            )
+
 
 class AggregateWriter:
     """What an event handler writes: statements about the event's aggregate."""
@@ -107,10 +157,39 @@ class ViewStore:
             store = cls(SQLiteTrackingRecorder(datastore), None, owns_datastore=True)
         store.text = TextCipher(app.env.get("CIPHER_KEY"))
         store.recorder.create_table()
+        with store.writing() as writer:
+            writer.execute(
+                f"CREATE TABLE IF NOT EXISTS {store.catalogue} (view TEXT PRIMARY KEY, "
+                "version INTEGER NOT NULL, stuck_at BIGINT, failure TEXT)"
+            )
         return store
 
     def table(self, name: str) -> str:
         return f'"{self.schema}"."{name}"' if self.schema else f'"{name}"'
+
+    @property
+    def catalogue(self) -> str:
+        """Each view's table version, and the event it could not apply, if any."""
+        return self.table("view_catalogue")
+
+    def stuck(self) -> dict[str, tuple[int, str]]:
+        """Views stopped before an event they cannot apply: view → (position, why)."""
+        rows = self.rows(f"SELECT * FROM {self.catalogue} WHERE stuck_at IS NOT NULL")
+        return {row["view"]: (int(row["stuck_at"]), row["failure"]) for row in rows}
+
+    def mark_stuck(self, view: str, position: int, why: str) -> None:
+        with self.writing() as writer:
+            writer.execute(
+                f"UPDATE {self.catalogue} SET stuck_at = ?, failure = ? WHERE view = ?",
+                (position, why, view),
+            )
+
+    @property
+    def tracking_table(self) -> str:
+        return self.table(getattr(self.recorder, "tracking_table_name", "tracking"))
+
+    def lock_name(self, view: str) -> str:
+        return f"{self.schema or ''}.{view}"
 
     def dialect_sql(self, sql: str) -> str:
         """Statements are written with `?` placeholders; psycopg wants `%s`."""

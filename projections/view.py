@@ -6,10 +6,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any, ClassVar
 
-from eventsourcing.utils import get_topic
-
+from domain.topics import every_topic
 from projections.store import AggregateWriter, Row, ViewStore, Writer
 
 Handler = Callable[[AggregateWriter, Any, int], None]
@@ -28,6 +28,7 @@ def recorded(timestamp: datetime) -> str:
 class View(ABC):
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
+    version: ClassVar[int] = 1  # raise it when the tables change: the view is rebuilt
     reads_every_event: ClassVar[bool] = False
 
     def __init__(self, store: ViewStore, suffix: str = "") -> None:
@@ -37,7 +38,9 @@ class View(ABC):
         self.handlers: dict[type, Handler] = self.event_handlers()
         # The events the database should hand this view; none named means every event.
         self.topics: tuple[str, ...] = (
-            () if self.reads_every_event else tuple(map(get_topic, self.handlers))
+            ()
+            if self.reads_every_event
+            else tuple(chain.from_iterable(map(every_topic, self.handlers)))
         )
 
     def hide(self, text: str) -> str:
@@ -65,14 +68,25 @@ class View(ABC):
             handler(writer.about(event.originator_id), event, position)
 
     def create(self) -> None:
+        """Its tables, at this version: tables of another version (or of none recorded,
+        from before versions were) are dropped, and the view is built again from the log."""
         with self.store.writing() as writer:
+            writer.claim(self.key)  # one process at a time
+            if writer.version(self.key) != self.version:
+                self._drop(writer)
+                writer.set_version(self.key, self.version)
             for statement in self.schema():
                 writer.execute(statement)
 
     def drop(self) -> None:
         with self.store.writing() as writer:
-            for table in self.tables:
-                writer.execute(f"DROP TABLE IF EXISTS {self.t(table)}")
+            self._drop(writer)
+            writer.set_version(self.key, None)
+
+    def _drop(self, writer: Writer) -> None:
+        for table in self.tables:
+            writer.execute(f"DROP TABLE IF EXISTS {self.t(table)}")
+        writer.forget(self.key)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, sorted: two views are equal when their dumps are."""

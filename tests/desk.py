@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from httpx import Response
 
+SIGNED_ON = "2025-01-01"
 DECIDERS = {
     "contract_review": "wang.fang",
     "manager_approval": "chen.jing",
@@ -72,15 +73,19 @@ class Desk:
         return contract
 
     # The steps below act as the contract specialist, who may advance anyone's contract.
+    # They sign and start on SIGNED_ON, so that tests may date business after it.
 
     def submitted(self, by: str = "li.lei", **overrides: Any) -> dict[str, Any]:
         return self.ok(self.create(by, **overrides), "submit", "wang.fang")
 
     def signed(self, by: str = "li.lei", **overrides: Any) -> dict[str, Any]:
-        return self.ok(self.approve_all(self.submitted(by, **overrides)), "sign", "wang.fang")
+        contract = self.approve_all(self.submitted(by, **overrides))
+        return self.ok(contract, "sign", "wang.fang", {"signed_on": SIGNED_ON})
 
     def executing(self, by: str = "li.lei", **overrides: Any) -> dict[str, Any]:
-        return self.ok(self.signed(by, **overrides), "start", "wang.fang")
+        return self.ok(
+            self.signed(by, **overrides), "start", "wang.fang", {"started_on": SIGNED_ON}
+        )
 
     def accepted(self, by: str = "li.lei", **overrides: Any) -> dict[str, Any]:
         contract = self.executing(by, **overrides)

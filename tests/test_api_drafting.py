@@ -40,18 +40,28 @@ def test_assigned_numbers_are_sequential(desk: Desk) -> None:
 
 
 def test_a_given_number_is_used_and_cannot_be_used_twice(desk: Desk) -> None:
-    assert desk.create(number="SALES-2026-7")["number"] == "SALES-2026-7"
+    assert desk.create("wang.fang", number="SALES-2026-7")["number"] == "SALES-2026-7"
     response = desk.client.post(
-        "/api/contracts", json=draft_body(number="SALES-2026-7"), headers=desk.as_user("li.lei")
+        "/api/contracts", json=draft_body(number="SALES-2026-7"), headers=desk.as_user("zhang.wei")
     )
     assert_problem(response, 409, "duplicate_number")
+
+
+def test_a_sales_rep_does_not_choose_numbers_nor_learn_which_are_taken(desk: Desk) -> None:
+    """SPEC §7: a refusal would tell a sales rep that another's contract holds the number."""
+    desk.create("han.meimei")
+    for number in ("SALES-2026-8", "HT-2026-000001"):
+        response = desk.client.post(
+            "/api/contracts", json=draft_body(number=number), headers=desk.as_user("li.lei")
+        )
+        assert_problem(response, 403, "forbidden")
 
 
 def test_assigned_numbers_skip_one_taken_by_hand(desk: Desk) -> None:
     first = desk.create()
     year, serial = first["number"][3:7], int(first["number"][-6:])
     taken = f"HT-{year}-{serial + 1:06d}"
-    desk.create(number=taken)
+    desk.create("wang.fang", number=taken)
     assert desk.create()["number"] == f"HT-{year}-{serial + 2:06d}"
 
 

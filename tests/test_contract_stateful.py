@@ -68,7 +68,7 @@ FROM = {
     "sign": {"review"},
     "start": {"signed"},
     "ship": {"executing"},
-    "invoice": {"executing", "accepted"},
+    "invoice": {"executing", "accepted", "paid"},
     "pay": {"signed", "executing", "accepted", "terminated"},
     "refund": {"executing", "accepted", "terminated"},
     "accept": {"executing"},

@@ -14,7 +14,13 @@ from domain.money import format_money, parse_money
 
 @pytest.mark.parametrize(
     ("given_value", "expected"),
-    [("1200000", "1200000.00"), ("0.01", "0.01"), (12.5, "12.50"), (7, "7.00"), (" 3.10 ", "3.10")],
+    [
+        ("1200000", "1200000.00"),
+        ("0.01", "0.01"),
+        (12.5, "12.50"),
+        (7, "7.00"),
+        (1e11, "100000000000.00"),
+    ],
 )
 def test_valid_amounts_become_exact_decimals(given_value: object, expected: str) -> None:
     assert parse_money(given_value) == Decimal(expected)
@@ -36,6 +42,13 @@ def test_valid_amounts_become_exact_decimals(given_value: object, expected: str)
         10**12,
         "abc",
         "",
+        " 3.10 ",  # the documented pattern, exactly: no spaces,
+        "1_000",  # no digit separators,
+        "９９",  # no digits but ASCII ones,
+        "+5",  # no signs,
+        "1E2",  # no exponents,
+        "01.00",  # no leading zeros
+        5e-05,
         True,
         None,
         [1],

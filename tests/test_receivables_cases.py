@@ -331,4 +331,4 @@ def test_performance_counts_a_periods_activity(desk: Desk) -> None:
         "2026-03-12",
     )
     assert row["days_overdue"] > 0
-    assert report(desk, "reports/performance", period="2025")["contracts"] == []
+    assert report(desk, "reports/performance", period="2024")["contracts"] == []

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from api import audit_log, audit_verify
 from api.dependencies import Application, CurrentActor, Views
+from api.fields import MAX_POSITION
 from api.problems import problem_responses
-from api.schemas import MAX_POSITION
 from domain.contracts.policy import authorize_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=problem_responses(401, 403, 422, 503))

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api import schemas
+from api import fields, schemas
 from api.dependencies import (
     Application,
     CurrentActor,
@@ -53,11 +53,11 @@ def list_complaints(
     views: Views,
     actor: CurrentActor,
     state: schemas.ComplaintState | None = None,
-    customer_id: str | None = None,
+    customer_id: fields.Identifier | None = None,
     category: schemas.Category | None = None,
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=schemas.MAX_OFFSET)] = 0,
+    offset: Annotated[int, Query(ge=0, le=fields.MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Complaints, oldest first: by state, customer, category, or overdue now."""
     owner = authorize_reading(actor)
@@ -67,13 +67,13 @@ def list_complaints(
         "contract_owner": owner, "overdue": overdue,
     }  # fmt: skip
     ids, total = views.complaints.search(filters, datetime.now(UTC), limit, offset)
-    items = [complaint_body(app.complaints.get(actor, UUID(i))) for i in ids]
+    items = [complaint_body(app.complaints.get(actor, UUID(i)), actor) for i in ids]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/loop", response_model=schemas.ComplaintLoop)
 def loop(
-    views: Views, actor: CurrentActor, as_of: schemas.Timestamp | None = None
+    views: Views, actor: CurrentActor, as_of: fields.Timestamp | None = None
 ) -> dict[str, Any]:
     """投诉闭环: counts by state, overdue handling and revisits, reopened, time to handle,
     satisfaction, by category; as the loop stood at `as_of` (now by default)."""
@@ -86,8 +86,8 @@ def loop(
 @router.get("/{complaint_id}", response_model=schemas.ComplaintOut)
 def get_complaint(
     complaint_id: ComplaintId, app: Application, actor: CurrentActor, reply: Reply,
-    version: Annotated[int | None, Query(ge=1, le=schemas.MAX_POSITION)] = None,
-    as_of: schemas.Timestamp | None = None,
+    version: Annotated[int | None, Query(ge=1, le=fields.MAX_POSITION)] = None,
+    as_of: fields.Timestamp | None = None,
 ) -> Response:  # fmt: skip
     """One complaint; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api import schemas
+from api import fields, schemas
 from api.dependencies import (
     Application,
     CurrentActor,
@@ -20,6 +20,7 @@ from api.dependencies import (
 from api.presenters import history_body
 from api.problems import problem_responses
 from api.replies import ContractReplies
+from domain.contracts.policy import authorize_ledger
 from domain.errors import InvalidInputError
 
 router = APIRouter(
@@ -57,13 +58,14 @@ def list_contracts(
     reply: Reply,
     actor: CurrentActor,
     state: schemas.State | None = None,
-    customer_id: str | None = None,
-    owner: str | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    customer_id: fields.Identifier | None = None,
+    owner: fields.Identifier | None = None,
+    q: fields.SearchText | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=schemas.MAX_OFFSET)] = 0,
+    offset: Annotated[int, Query(ge=0, le=fields.MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """The contract ledger (合同台账), oldest first: filter by state, customer, owner, text."""
+    authorize_ledger(actor)
     if actor.sees_own_contracts_only:
         if owner not in (None, actor.id):
             return {"items": [], "total": 0, "limit": limit, "offset": offset}
@@ -82,8 +84,8 @@ def get_contract(
     app: Application,
     actor: CurrentActor,
     reply: Reply,
-    version: Annotated[int | None, Query(ge=1, le=schemas.MAX_POSITION)] = None,
-    as_of: schemas.Timestamp | None = None,
+    version: Annotated[int | None, Query(ge=1, le=fields.MAX_POSITION)] = None,
+    as_of: fields.Timestamp | None = None,
 ) -> Response:
     """One contract; `version=N` or `as_of=<timestamp>` shows it as it stood then."""
     if version is not None and as_of is not None:

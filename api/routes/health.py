@@ -16,6 +16,7 @@ router = APIRouter(tags=["health"])
 class ViewPosition(BaseModel):
     position: int
     lag: int
+    stuck: str | None  # the event the view stopped before, if it met one it cannot apply
 
 
 class Health(BaseModel):
@@ -31,11 +32,11 @@ def health(app: Application, views: Views) -> dict[str, Any]:
     """The store's kind, the newest event's position, and each view's position and lag."""
     module = app.factory.__module__.rsplit(".", 1)[-1]
     kind = {"popo": "memory", "sqlite": "sqlite", "postgres": "postgresql"}.get(module, module)
-    failure = views.failure
+    problem = views.problem()
     return {
-        "status": "ok" if failure is None else "degraded",
+        "status": "ok" if problem is None else "degraded",
         "database": kind,
         "log_position": views.head(),
         "projections": views.status(),
-        "projections_error": None if failure is None else f"{type(failure).__name__}: {failure}",
+        "projections_error": problem,
     }

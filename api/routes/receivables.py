@@ -3,13 +3,13 @@ as JSON or as CSV / XLSX files with the same figures."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api import report_schemas, schemas
+from api import fields, report_schemas
 from api.dependencies import Application, CurrentActor, Views
 from api.exports import XLSX, export
 from api.periods import month_bounds
@@ -27,7 +27,7 @@ router = APIRouter(
 FILES = {200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the report"}}
 Month = Annotated[str | None, Query(description="YYYY-MM; this month by default")]
 KnownAt = Annotated[
-    schemas.Timestamp | None,
+    fields.Timestamp | None,
     Query(description="count only events recorded by then (ISO, with offset)"),
 ]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")]
@@ -41,7 +41,7 @@ def statement(
     app: Application,
     actor: CurrentActor,
     month: Month = None,
-    customer_id: str | None = None,
+    customer_id: fields.Identifier | None = None,
     known_at: KnownAt = None,
     fmt: Format = "json",
 ) -> Any:
@@ -65,8 +65,8 @@ def aging(
     views: Views,
     app: Application,
     actor: CurrentActor,
-    as_of: date | None = None,
-    customer_id: str | None = None,
+    as_of: fields.BusinessDate | None = None,
+    customer_id: fields.Identifier | None = None,
     known_at: KnownAt = None,
     fmt: Format = "json",
 ) -> Any:

@@ -13,14 +13,15 @@ from domain.chain import ChainedAggregate
 from domain.complaints.lifecycle import COMPLAINT_LIFECYCLE, RECEIVED
 from domain.complaints.policy import (
     ServiceLevels,
+    authorize,
     authorize_receiving,
-    authorize_revisit,
-    authorize_working,
 )
 from domain.errors import InvalidInputError
 
 
 class Complaint(ChainedAggregate):
+    class_version = 2  # the shape of its state; snapshots of another are replayed over
+
     @event("Received")
     def __init__(  # the event's fields
         self,
@@ -43,7 +44,8 @@ class Complaint(ChainedAggregate):
         self.received_at = received_at
         self.handle_due: datetime | None = handle_due
         self.state = RECEIVED
-        self.handler: str | None = None
+        self.handler: str | None = None  # assigned, or else whoever handled it last
+        self.assigned_to: str | None = None
         self.handled_at: datetime | None = None
         self.revisit_due: datetime | None = None
         self.resolution: str | None = None
@@ -68,14 +70,14 @@ class Complaint(ChainedAggregate):
         return COMPLAINT_LIFECYCLE.allowed_actions(self)
 
     def assign(self, actor: Actor, handler: str) -> None:
-        authorize_working(actor, "assign")
+        authorize(actor, "assign", self)
         to = COMPLAINT_LIFECYCLE.target(self, "assign")
         self._assigned(to=to, handler=handler, actor=actor.id)
 
     def handle(
         self, actor: Actor, resolution: str, handled_at: datetime, levels: ServiceLevels
     ) -> None:
-        authorize_working(actor, "handle")
+        authorize(actor, "handle", self)
         to = COMPLAINT_LIFECYCLE.target(self, "handle")
         # After a reopening the new round starts at the revisit, not at the first receipt.
         round_start = self.revisited_at or self.received_at
@@ -88,7 +90,7 @@ class Complaint(ChainedAggregate):
     def revisit(
         self, actor: Actor, outcome: dict[str, Any], revisited_at: datetime, levels: ServiceLevels
     ) -> None:
-        authorize_revisit(actor, self.handler)
+        authorize(actor, "revisit", self)
         to = COMPLAINT_LIFECYCLE.target(self, "revisit", satisfied=outcome["satisfied"])
         assert self.handled_at is not None  # handled is the only state a revisit leaves
         _not_before(revisited_at, self.handled_at, "revisited_at", "handled_at")
@@ -102,6 +104,7 @@ class Complaint(ChainedAggregate):
     def _assigned(self, to: str, handler: str, actor: str) -> None:
         self.state = to
         self.handler = handler
+        self.assigned_to = handler
 
     @event("Handled")
     def _handled(

@@ -15,6 +15,7 @@ from typing_extensions import Unpack
 from domain.actors import Actor
 from domain.commands import How, as_it_stood, change, record
 from domain.complaints.complaint import Complaint
+from domain.complaints.links import ComplaintsOnContract
 from domain.complaints.policy import authorize_reading, authorize_receiving
 from domain.dates import moment
 from domain.errors import InvalidInputError, NotFoundError
@@ -50,7 +51,7 @@ class ComplaintDesk:
             complaint = Complaint.receive(
                 complaint_id, number, details, contract_owner, received, levels, actor
             )
-            return [complaint, NumberIndex(number, complaint_id), *sequence]
+            return [complaint, NumberIndex(number, complaint_id), *sequence, *self._link(complaint)]
 
         return record(self.app, decide, how.get("once"))
 
@@ -101,6 +102,16 @@ class ComplaintDesk:
         self._visible(actor, complaint_id)
         return list(self.app.events.get(complaint_id))
 
+    def _link(self, complaint: Complaint) -> list[ComplaintsOnContract]:
+        """The contract's first complaint marks it as one customer service may read."""
+        contract_id = complaint.contract_id
+        if (
+            contract_id is None
+            or ComplaintsOnContract.create_id(contract_id) in self.app.repository
+        ):
+            return []
+        return [ComplaintsOnContract(contract_id, complaint.id)]
+
     def _linked_contract_owner(self, actor: Actor, details: dict[str, Any]) -> str | None:
         """A linked contract must exist, be visible to the caller and be the customer's."""
         contract_id = details.get("contract_id")
@@ -109,7 +120,7 @@ class ComplaintDesk:
                 raise InvalidInputError("a sales rep receives complaints about own contracts only")
             return None
         try:
-            contract = self.app.contracts.visible(actor, contract_id)
+            contract = self.app.contracts.to_name_in_complaint(actor, contract_id)
         except NotFoundError:
             raise InvalidInputError(
                 f"contract_id {contract_id} names no contract you can see"

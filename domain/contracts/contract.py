@@ -21,13 +21,20 @@ from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.contracts.policy import authorize, authorize_step
 from domain.contracts.routing import ApprovalRouting
 from domain.contracts.states import DRAFT
-from domain.contracts.terms import EDITABLE_FIELDS, CustomerRef, Line, PaymentTerms, Terms
+from domain.contracts.terms import (
+    EDITABLE_FIELDS,
+    CustomerRef,
+    Line,
+    Movement,
+    PaymentTerms,
+    Terms,
+)
 from domain.errors import AlreadyApprovedError, InvalidInputError, StepNotRequiredError
 from domain.money import ZERO
 
 
 class Contract(ChainedAggregate):
-    class_version = 2  # terms held as values (version 1 kept them as dicts)
+    class_version = 2  # the shape of its state; snapshots of another are replayed over
 
     number: str
     owner: str
@@ -48,10 +55,12 @@ class Contract(ChainedAggregate):
     started_on: date | None
     accepted_on: date | None
     termination_reason: str | None
+    last_shipped_on: date | None
     shipped: Decimal
     invoiced: Decimal
     paid: Decimal
     refunded: Decimal
+    movements: list[Movement]  # payments and refunds, by effective date
     payment_references: list[str]
     invoice_numbers: list[str]
 
@@ -77,6 +86,8 @@ class Contract(ChainedAggregate):
         self.started_on = None
         self.accepted_on = None
         self.termination_reason = None
+        self.last_shipped_on = None
+        self.movements = []
         self.shipped = ZERO
         self.invoiced = ZERO
         self.paid = ZERO
@@ -93,13 +104,6 @@ class Contract(ChainedAggregate):
             id=contract_id, number=number, owner=owner, terms=Terms.of(terms).validated().as_dict(),
             actor=actor.id,
         )  # fmt: skip
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        """Snapshots of version 1 kept the terms as dicts."""
-        state["customer"] = CustomerRef.of(state["customer"])
-        state["payment_terms"] = PaymentTerms.of(state["payment_terms"])
-        state["lines"] = [Line.of(line) for line in state["lines"]]
 
     # Derived figures (SPEC §2 totals).
 
@@ -181,10 +185,12 @@ class Contract(ChainedAggregate):
 
     def start(self, actor: Actor, started_on: date) -> None:
         to = self._begin(actor, "start")
+        rules.ensure_in_order(self, started_on, "started_on", "signed_on")
         self._started(to=to, started_on=started_on, actor=actor.id)
 
     def ship(self, actor: Actor, amount: Decimal, shipped_on: date, note: str | None) -> None:
         to = self._begin(actor, "ship")
+        rules.ensure_in_order(self, shipped_on, "shipped_on", "signed_on", "started_on")
         rules.ensure_shipment_fits(self, amount)
         due_on = self.payment_terms.due_on(shipped_on)
         self._shipped(
@@ -193,6 +199,7 @@ class Contract(ChainedAggregate):
 
     def invoice(self, actor: Actor, amount: Decimal, invoice_no: str, issued_on: date) -> None:
         to = self._begin(actor, "invoice")
+        rules.ensure_in_order(self, issued_on, "issued_on", "signed_on")
         rules.ensure_new_invoice_number(self, invoice_no)
         rules.ensure_invoice_fits(self, amount)
         self._invoiced(
@@ -201,6 +208,7 @@ class Contract(ChainedAggregate):
 
     def pay(self, actor: Actor, amount: Decimal, received_on: date, reference: str) -> None:
         to = self._begin(actor, "pay")
+        rules.ensure_in_order(self, received_on, "received_on", "signed_on")
         rules.ensure_new_payment_reference(self, reference)
         rules.ensure_payment_fits(self, amount)
         self._payment_received(
@@ -210,11 +218,13 @@ class Contract(ChainedAggregate):
 
     def refund(self, actor: Actor, amount: Decimal, refunded_on: date, reason: str) -> None:
         to = self._begin(actor, "refund")
-        rules.ensure_refund_covered(self, amount)
+        rules.ensure_in_order(self, refunded_on, "refunded_on", "signed_on")
+        rules.ensure_refund_covered(self, amount, refunded_on)
         self._refunded(to=to, amount=amount, refunded_on=refunded_on, reason=reason, actor=actor.id)
 
     def accept(self, actor: Actor, accepted_on: date, note: str | None) -> None:
         to = self._begin(actor, "accept")
+        rules.ensure_in_order(self, accepted_on, "accepted_on", "signed_on", "last_shipped_on")
         self._accepted(to=to, accepted_on=accepted_on, note=note, actor=actor.id)
         self._settle_if_collected(actor)
 
@@ -298,6 +308,7 @@ class Contract(ChainedAggregate):
     ) -> None:
         self.state = to
         self.shipped += amount
+        self.last_shipped_on = max(shipped_on, self.last_shipped_on or shipped_on)
 
     @event("Invoiced")
     def _invoiced(
@@ -313,6 +324,7 @@ class Contract(ChainedAggregate):
     ) -> None:
         self.state = to
         self.paid += amount
+        self.movements.append(Movement(received_on, amount))
         self.payment_references.append(reference)
 
     @event("Refunded")
@@ -321,6 +333,7 @@ class Contract(ChainedAggregate):
     ) -> None:
         self.state = to
         self.refunded += amount
+        self.movements.append(Movement(refunded_on, -amount))
 
     @event("Accepted")
     def _accepted(self, to: str, accepted_on: date, note: str | None, actor: str) -> None:

@@ -39,7 +39,7 @@ CONTRACT_LIFECYCLE = Lifecycle(
         Row("sign", REVIEW, SIGNED, who(CONTRACT_SPECIALIST, MANAGER), (APPROVALS_COMPLETE,)),
         Row("start", SIGNED, EXECUTING, OWNER_OR_SPECIALIST, (ADVANCE_RECEIVED,)),
         Row("ship", EXECUTING, SAME, OWNER_OR_SPECIALIST),
-        Row("invoice", (EXECUTING, ACCEPTED), SAME, who(FINANCE)),
+        Row("invoice", (EXECUTING, ACCEPTED, PAID), SAME, who(FINANCE)),  # a fapiao after payment
         Row("pay", MONEY, SAME, who(FINANCE)),
         Row("refund", (EXECUTING, ACCEPTED, TERMINATED), SAME, who(FINANCE)),
         Row("accept", EXECUTING, ACCEPTED, OWNER_OR_SPECIALIST, (FULLY_SHIPPED,)),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from domain.actors import (
     AUDITOR,
     CONTRACT_SPECIALIST,
+    CUSTOMER_SERVICE,
     DIRECTOR,
     FINANCE,
     MANAGER,
@@ -17,20 +18,53 @@ from domain.actors import (
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.contracts.routing import STEP_ROLES
 from domain.errors import ForbiddenError, InvalidInputError, SeparationOfDutiesError
-from domain.lifecycle import OWNER
+from domain.lifecycle import OWNER, STEP_ROLE
 
 if TYPE_CHECKING:
     from domain.contracts.contract import Contract
 
 
+def role_refusal(actor: Actor, action: str, owner: str | None = None) -> ForbiddenError | None:
+    """Why none of the actor's roles (nor ownership) allows the action, or None."""
+    allowed = CONTRACT_LIFECYCLE.creators if action == "create" else CONTRACT_LIFECYCLE.who(action)
+    if actor.has(*allowed) or (OWNER in allowed and actor.has(SALES) and actor.id == owner):
+        return None
+    return ForbiddenError(f"'{action}' is not allowed for roles {sorted(actor.roles)}")
+
+
 def authorize(actor: Actor, action: str, owner: str | None = None) -> None:
     """Raise 403 unless one of the actor's roles (or ownership) allows the action."""
-    allowed = CONTRACT_LIFECYCLE.creators if action == "create" else CONTRACT_LIFECYCLE.who(action)
-    if actor.has(*allowed):
-        return
-    if OWNER in allowed and actor.has(SALES) and actor.id == owner:
-        return
-    raise ForbiddenError(f"'{action}' is not allowed for roles {sorted(actor.roles)}")
+    refusal = role_refusal(actor, action, owner)
+    if refusal is not None:
+        raise refusal
+
+
+def my_actions(actor: Actor, contract: Contract) -> list[str]:
+    """SPEC §2: of the actions the lifecycle allows now, those this actor may take: role,
+    ownership and maker–checker applied (for approval steps, any step they may decide)."""
+    return [
+        action
+        for action in contract.allowed_actions
+        if (
+            _decidable_steps(actor, contract, action)
+            if STEP_ROLE in CONTRACT_LIFECYCLE.who(action)
+            else role_refusal(actor, action, contract.owner) is None
+        )
+    ]
+
+
+def _decidable_steps(actor: Actor, contract: Contract, action: str) -> list[str]:
+    granting = action == "approve"
+    steps = contract.pending_approvals if granting else contract.required_approvals
+    grantors = [grant["by"] for grant in contract.approvals]
+    return [
+        step
+        for step in steps
+        if step_refusal(
+            actor, step, contract.owner, contract.created_by, grantors, granting=granting
+        )
+        is None
+    ]
 
 
 REPORT_ROLES = frozenset({FINANCE, MANAGER, DIRECTOR, CONTRACT_SPECIALIST, AUDITOR, SALES})
@@ -47,6 +81,34 @@ def authorize_audit(actor: Actor) -> None:
     """SPEC §7: the global log and its verification are for auditors and directors."""
     if not actor.has(AUDITOR, DIRECTOR):
         raise ForbiddenError("the global log is for auditors and directors")
+
+
+CONTRACT_READERS = frozenset({CONTRACT_SPECIALIST, FINANCE, MANAGER, DIRECTOR, AUDITOR})
+
+
+def may_read(
+    actor: Actor, contract: Contract, named_in_complaint: Callable[[Contract], bool]
+) -> bool:
+    """SPEC §7: the books are open to the contract roles and auditors; a sales user reads
+    own contracts; customer service reads the contracts its complaints name."""
+    return (
+        actor.has(*CONTRACT_READERS)
+        or (actor.has(SALES) and contract.owner == actor.id)
+        or (actor.has(CUSTOMER_SERVICE) and named_in_complaint(contract))
+    )
+
+
+def authorize_ledger(actor: Actor) -> None:
+    """The ledger lists the books: not for customer service (SPEC §7)."""
+    if not actor.has(*CONTRACT_READERS, SALES):
+        raise ForbiddenError("the contract ledger is not open to your roles")
+
+
+def authorize_number_choice(actor: Actor) -> None:
+    """Numbers are chosen by the contract specialist, who keeps the ledger (合同管理台账): a
+    sales user would learn from a refusal that another's contract holds a number."""
+    if not actor.has(CONTRACT_SPECIALIST):
+        raise ForbiddenError("contract numbers are given by a contract specialist")
 
 
 def authorize_owner_choice(actor: Actor, owner: str) -> None:

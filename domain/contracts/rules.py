@@ -3,11 +3,13 @@ functions check a command's arguments. Each raises the domain error carrying its
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain import errors
 from domain.contracts.states import TERMINATED
+from domain.contracts.terms import Movement
 from domain.lifecycle import Guard
 
 if TYPE_CHECKING:
@@ -87,8 +89,37 @@ def ensure_new_invoice_number(contract: Contract, invoice_no: str) -> None:
         raise errors.DuplicateInvoiceError(f"invoice '{invoice_no}' is already recorded")
 
 
-def ensure_refund_covered(contract: Contract, amount: Decimal) -> None:
-    if amount > contract.collected:
+def ensure_refund_covered(contract: Contract, amount: Decimal, refunded_on: date) -> None:
+    """A refund never exceeds what was collected by its date, nor, on any later day, what
+    is collected by then (a back-dated refund must not leave a later day below zero)."""
+    covered = collected_from(contract.movements, refunded_on)
+    if amount > covered:
         raise errors.RefundExceedsCollectedError(
-            f"refund {amount} exceeds collected {contract.collected}"
+            f"refund {amount} exceeds what was collected by {refunded_on} and kept since: "
+            f"{covered}",
+            collected=str(contract.collected),
         )
+
+
+def collected_from(movements: list[Movement], day: date) -> Decimal:
+    """The least net collected on `day` or any later day with a movement."""
+    days = sorted({day, *(moved.on for moved in movements if moved.on > day)})
+    return min(sum((m.amount for m in movements if m.on <= d), Decimal(0)) for d in days)
+
+
+EARLIER = {
+    "signed_on": "the signing",
+    "started_on": "the start of execution",
+    "last_shipped_on": "the last shipment",
+}
+
+
+def ensure_in_order(contract: Contract, day: date, name: str, *earlier: str) -> None:
+    """SPEC §2: business dates keep their order (never before signing, shipping never
+    before the start, acceptance never before the last shipment)."""
+    for other in earlier:
+        bound = getattr(contract, other)
+        if bound is not None and day < bound:
+            raise errors.DateOutOfOrderError(
+                f"{name} {day} is before {EARLIER[other]} on {bound}", **{other: bound.isoformat()}
+            )

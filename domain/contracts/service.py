@@ -18,10 +18,16 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import DomainEventProtocol
 from typing_extensions import Unpack
 
-from domain.actors import Actor
+from domain.actors import CUSTOMER_SERVICE, Actor
 from domain.commands import How, as_it_stood, change, record
+from domain.complaints.links import ComplaintsOnContract
 from domain.contracts.contract import Contract
-from domain.contracts.policy import authorize, authorize_owner_choice
+from domain.contracts.policy import (
+    authorize,
+    authorize_number_choice,
+    authorize_owner_choice,
+    may_read,
+)
 from domain.errors import NotFoundError
 from domain.numbering import NumberIndex, claim_number
 
@@ -54,16 +60,32 @@ class ContractDesk:
         return list(self.app.events.get(contract_id))
 
     def visible(self, actor: Actor, contract_id: UUID) -> Contract:
-        """A sales user never learns another's contract exists: 404, never 403."""
+        """A contract the actor may read (SPEC §7); others are 404, never 403: a sales user
+        never learns another's contract exists."""
+        contract = self._load(contract_id)
+        if not may_read(actor, contract, self._named_in_complaint):
+            raise NotFoundError(f"no contract {contract_id}")
+        return contract
+
+    def to_name_in_complaint(self, actor: Actor, contract_id: UUID) -> Contract:
+        """A contract a complaint being received may name: one the actor may read, or any,
+        for customer service, who receive complaints about every customer's contracts."""
+        contract = self._load(contract_id)
+        if not (actor.has(CUSTOMER_SERVICE) or may_read(actor, contract, self._named_in_complaint)):
+            raise NotFoundError(f"no contract {contract_id}")
+        return contract
+
+    def _load(self, contract_id: UUID) -> Contract:
         try:
             contract = self.app.repository.get(contract_id)
         except AggregateNotFoundError:
             contract = None
-        if not isinstance(contract, Contract) or (
-            actor.sees_own_contracts_only and contract.owner != actor.id
-        ):
+        if not isinstance(contract, Contract):
             raise NotFoundError(f"no contract {contract_id}")
         return contract
+
+    def _named_in_complaint(self, contract: Contract) -> bool:
+        return ComplaintsOnContract.create_id(contract.id) in self.app.repository
 
     # Commands.
 
@@ -80,6 +102,8 @@ class ContractDesk:
         authorize(actor, "create")
         owner = owner or actor.id
         authorize_owner_choice(actor, owner)
+        if number is not None:
+            authorize_number_choice(actor)
         contract_id = uuid4()
 
         def decide() -> list[Any]:

@@ -98,6 +98,14 @@ class Line:
         return self.quantity * self.unit_price
 
 
+@dataclass(frozen=True)
+class Movement:
+    """Money in (a payment) or out (a refund, negative) on its effective date."""
+
+    on: date
+    amount: Decimal
+
+
 EDITABLE_FIELDS = (
     "title",
     "customer",
