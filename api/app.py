@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from api.boundary import ErrorBoundary
 from api.dependencies import refuse_unknown_query
 from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     app.include_router(api)
     install_problem_handlers(app)
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ErrorBoundary)
     return app

@@ -19,7 +19,7 @@ from api.app import create_app
 from api.demo import create_demo_users, seed_demo_data
 from api.progress import Progress
 from api.settings import Settings
-from api.storage import StoreLockedError, open_application
+from api.storage import StoreLockedError, open_application, redacted
 from api.users import UserDirectory, UsersFileError, add_user
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from projections.rebuild import rebuild
@@ -107,7 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings, UserDirectory.load(settings.users_file))
     print(
         f"contractflow on http://{args.host}:{args.port}  (docs: /docs, store: "
-        f"{settings.database_url})",
+        f"{redacted(settings.database_url)})",
         file=sys.stderr,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

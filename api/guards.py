@@ -38,6 +38,11 @@ class Gatekeeper:
             await self.app(scope, receive, send)
             return
         user = self._user(scope)
+        if self.directory.broken:
+            await problem(
+                503, "users_unavailable", "the users file cannot be read; see the service log"
+            )(scope, receive, send)
+            return
         if user is None:
             await problem(401, "unauthenticated", "a valid bearer token is required")(
                 scope, receive, send

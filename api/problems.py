@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import (
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -18,6 +24,11 @@ from domain.idempotency import Replayed
 from projections.runtime import ProjectionStalledError
 
 MEDIA_TYPE = "application/problem+json"
+# The store failed, not the request: locked, unreachable, its pool exhausted, or a
+# connection left unusable (a prepared statement lost). Data the store refuses (DataError)
+# or a broken invariant (IntegrityError) is a bug instead, answered 500 and logged.
+STORE_FAILURES = (OperationalError, InterfaceError, InternalError, ProgrammingError)
+logger = logging.getLogger("contractflow.store")
 RETRY_AFTER_SECONDS = "1"
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
@@ -90,8 +101,9 @@ def _http_error(_: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, code, str(error.detail))
 
 
-def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
-    """A lock or pool timeout: the client may retry shortly."""
+def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """The client may retry shortly."""
+    logger.warning("%s %s: the store failed: %r", request.method, request.url.path, error)
     return problem(503, "busy", f"the store is busy or unreachable: {type(error).__name__}")
 
 
@@ -109,8 +121,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _store_unavailable)
-    app.add_exception_handler(InterfaceError, _store_unavailable)
+    for failure in STORE_FAILURES:
+        app.add_exception_handler(failure, _store_unavailable)
     app.add_exception_handler(ProjectionStalledError, _projection_stalled)
     app.add_exception_handler(Replayed, _replayed)
 

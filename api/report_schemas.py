@@ -26,6 +26,7 @@ class StatementRow(StatementFigures):
 class Statement(BaseModel):
     month: str
     known_at: datetime | None
+    currency: str
     customers: list[StatementRow]
     totals: StatementFigures
 
@@ -50,6 +51,7 @@ class AgingRow(AgingFigures):
 class Aging(BaseModel):
     as_of: date
     known_at: datetime | None
+    currency: str
     customers: list[AgingRow]
     totals: AgingFigures
 
@@ -64,6 +66,8 @@ class OwnerRate(BaseModel):
 
 class CollectionRate(BaseModel):
     month: str
+    known_at: datetime | None
+    currency: str
     owners: list[OwnerRate]
 
 
@@ -116,6 +120,8 @@ class ContractPerformance(BaseModel):
 
 class Performance(BaseModel):
     period: str
+    known_at: datetime | None
+    currency: str
     first_day: date
     last_day: date
     totals: PeriodFigures

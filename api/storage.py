@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from api.settings import Settings
 from domain.application import ContractFlow
@@ -38,7 +38,7 @@ def _store_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
         if not path:
             raise DatabaseUrlError("sqlite URL needs a path: sqlite:///./contractflow.db")
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "api.bounded_stores:BoundedSQLiteFactory",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": str(timeout_seconds),
         }
@@ -54,7 +54,7 @@ def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
     parts = urlsplit(database_url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "api.bounded_stores:BoundedPostgresFactory",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         # `?host=/socket/dir` reaches a server over its Unix socket.
         "POSTGRES_HOST": query.get("host") or parts.hostname or "localhost",
@@ -70,6 +70,16 @@ def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
     return env
+
+
+def redacted(database_url: str) -> str:
+    """The URL fit to print: its password replaced (SPEC §9: passwords are never printed)."""
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def open_application(settings: Settings) -> ContractFlow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 import threading
@@ -43,14 +44,15 @@ def new_token() -> str:
 
 class UserDirectory:
     """Users by token digest. The file is read again when it changes, so that
-    `contractflow users add` takes effect without a restart."""
+    `contractflow users add` takes effect without a restart. A file that is gone or
+    half-edited fails closed: nobody is let in until it reads again (`broken` says why)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
         self.users: dict[str, User] = {}
-        self._by_digest: dict[str, User] = {}
+        self.broken: str | None = None
         self._refresh()
 
     @classmethod
@@ -61,25 +63,34 @@ class UserDirectory:
                 "`contractflow users add ID --name NAME --role ROLE`, or run "
                 "`contractflow serve --demo`"
             )
-        return cls(path)
+        directory = cls(path)
+        if directory.broken:
+            raise UsersFileError(directory.broken)
+        return directory
 
     def authenticate(self, token: str) -> User | None:
-        try:
-            self._refresh()
-        except (OSError, UsersFileError) as error:  # a half-edited file must not lock users out
-            logger.warning("keeping the users loaded before: %s", error)
-        return self._by_digest.get(token_digest(token))
+        """The user whose token this is; digests are compared in constant time."""
+        self._refresh()
+        digest = token_digest(token)
+        found = None
+        for user in self.users.values():
+            if hmac.compare_digest(user.token_sha256, digest):
+                found = user
+        return found
 
     def _refresh(self) -> None:
-        stat = self.path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if stamp == self._stamp:
-            return
-        with self._lock:
-            users = read_users(self.path)
-            self.users = users
-            self._by_digest = {user.token_sha256: user for user in users.values()}
-            self._stamp = stamp
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if stamp == self._stamp:
+                return
+            with self._lock:
+                self.users, self.broken, self._stamp = read_users(self.path), None, stamp
+        except (OSError, UsersFileError) as error:
+            with self._lock:
+                if self.broken is None:
+                    logger.error("users file unusable, refusing everyone until fixed: %s", error)
+                self.users, self.broken, self._stamp = {}, str(error), None
 
 
 def read_users(path: Path) -> dict[str, User]:

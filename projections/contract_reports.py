@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.actors import Actor
 from domain.contracts.policy import step_refusal
+from projections.fifo import Sql
 from projections.ledger import LedgerView
 from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports, Scope
@@ -93,20 +94,15 @@ class ContractReports:
                     items.append({**row, "step": step})
         return items
 
-    def performance(
-        self, first: date, last: date, today: date, owner: str | None
-    ) -> dict[str, Any]:
+    def performance(self, first: date, last: date, as_of: date, scope: Scope) -> dict[str, Any]:
         """Counts and amounts signed, shipped and collected per month of [first, last], and
-        per contract active in it: totals, next due date and days overdue as of today."""
-        scope = Scope(owner=owner)
+        per contract active in it: totals, next due date and days overdue as of `as_of`;
+        as the books stood at `scope.known_at` when asked."""
+        known = self._ledger_as_known(scope)
         activity = {
-            "signed": self._dated(self.ledger.t("ledger"), "signed_on", first, last, scope),
-            "shipped": self._dated(
-                self.receivables.view.t("rcv_shipments"), "effective_on", first, last, scope
-            ),
-            "collected": self._dated(
-                self.receivables.view.t("rcv_collections"), "effective_on", first, last, scope
-            ),
+            "signed": self._signed(known, first, last),
+            "shipped": self._facts("rcv_shipments", first, last, scope),
+            "collected": self._facts("rcv_collections", first, last, scope),
         }
         months: dict[str, dict[str, dict[str, int]]] = {}
         for kind, rows in activity.items():
@@ -115,30 +111,67 @@ class ContractReports:
                 figures["count"] += 1
                 figures["amount"] += int(row["amount"])
         active = {row["contract_id"] for rows in activity.values() for row in rows}
-        return {"months": dict(sorted(months.items())), "contracts": self._contracts(active, today)}
+        return {
+            "months": dict(sorted(months.items())),
+            "contracts": self._contracts(active, as_of, scope),
+        }
 
-    def _dated(
-        self, table: str, column: str, first: date, last: date, scope: Scope
-    ) -> list[dict[str, Any]]:
-        clause = f"{column} >= ? AND {column} <= ?" + (" AND owner = ?" if scope.owner else "")
-        params = [first.isoformat(), last.isoformat(), *([scope.owner] if scope.owner else [])]
-        return self.ledger.rows(
-            f"SELECT contract_id, {column} AS day, amount FROM {table} WHERE {clause}", params
+    def _ledger_as_known(self, scope: Scope) -> Sql:
+        """The ledger now, or as it stood at `known_at` (its history's last row by then, with
+        the parts that never change after drafting); a subquery, narrowed as `scope` says."""
+        ledger, history = self.ledger.t("ledger"), self.ledger.t("ledger_history")
+        narrowed = (
+            " AND ".join(
+                f"l.{column} = ?" for column in ("owner", "currency") if getattr(scope, column)
+            )
+            or "1 = 1"
+        )
+        params = [value for value in (scope.owner, scope.currency) if value]
+        if scope.known_at is None:
+            return Sql(f"SELECT * FROM {ledger} l WHERE {narrowed}", params)
+        return Sql(
+            f"""SELECT l.contract_id, l.position, l.number, l.title, l.customer_id,
+                    l.customer_name, l.owner, l.created_by, h.amount, l.currency, h.state,
+                    h.signed_on, h.shipped, h.invoiced, h.collected
+                FROM {ledger} l JOIN {history} h ON h.contract_id = l.contract_id
+                WHERE {narrowed} AND h.position = (
+                    SELECT MAX(position) FROM {history} WHERE contract_id = l.contract_id
+                    AND recorded_at <= ?)""",
+            [*params, scope.known_at],
         )
 
-    def _contracts(self, contract_ids: set[str], today: date) -> list[dict[str, Any]]:
+    def _signed(self, known: Sql, first: date, last: date) -> list[dict[str, Any]]:
+        return self.ledger.rows(
+            f"SELECT contract_id, signed_on AS day, amount FROM ({known.clause}) AS known "
+            "WHERE signed_on >= ? AND signed_on <= ?",
+            [*known.params, first.isoformat(), last.isoformat()],
+        )
+
+    def _facts(self, table: str, first: date, last: date, scope: Scope) -> list[dict[str, Any]]:
+        facts = scope.where(
+            "effective_on >= ? AND effective_on <= ?", first.isoformat(), last.isoformat()
+        )
+        return self.ledger.rows(
+            f"SELECT contract_id, effective_on AS day, amount "
+            f"FROM {self.receivables.view.t(table)} WHERE {facts.clause}",
+            facts.params,
+        )
+
+    def _contracts(self, contract_ids: set[str], as_of: date, scope: Scope) -> list[dict[str, Any]]:
         if not contract_ids:
             return []
         marks = ", ".join("?" * len(contract_ids))
         ids = sorted(contract_ids)
-        ledger = self.ledger.t("ledger")
+        known = self._ledger_as_known(scope)
         rows = self._ledger_rows(
-            f"SELECT * FROM {ledger} WHERE contract_id IN ({marks}) ORDER BY position", ids
+            f"SELECT * FROM ({known.clause}) AS known WHERE contract_id IN ({marks}) "
+            "ORDER BY position",
+            [*known.params, *ids],
         )
-        next_dues = self.receivables.next_dues(ids, today)
+        next_dues = self.receivables.next_dues(ids, as_of, scope)
         for row in rows:
             row["next_due"] = next_dues.get(row["contract_id"])
-            row["days_overdue"] = max((today - row["next_due"]).days, 0) if row["next_due"] else 0
+            row["days_overdue"] = max((as_of - row["next_due"]).days, 0) if row["next_due"] else 0
         return rows
 
 

@@ -1,5 +1,7 @@
 """The contract ledger (合同台账): one row per contract with its state, parties, totals and
-the approvals of the current review round, for the ledger search and the approval inbox."""
+the approvals of the current review round, for the ledger search and the approval inbox;
+and the ledger's history, a row per contract event with the figures it left, for reports
+asked as the books stood at an earlier recording time (`known_at`)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ import json
 from typing import Any
 
 from domain.contracts.contract import Contract
-from projections.store import AggregateWriter
+from projections.store import AggregateWriter, Writer
 from projections.view import Handler, View, cents, recorded
 
 
 class LedgerView(View):
     name = "ledger"
-    tables = ("ledger", "ledger_approvals")
+    tables = ("ledger", "ledger_approvals", "ledger_history")
 
     def schema(self) -> list[str]:
         return [
@@ -21,7 +23,7 @@ class LedgerView(View):
                 contract_id TEXT PRIMARY KEY, position BIGINT NOT NULL, number TEXT NOT NULL,
                 title TEXT NOT NULL, customer_id TEXT NOT NULL, customer_name TEXT NOT NULL,
                 owner TEXT NOT NULL, created_by TEXT NOT NULL, amount BIGINT NOT NULL,
-                state TEXT NOT NULL, signed_on TEXT, submitted_at TEXT,
+                currency TEXT NOT NULL, state TEXT NOT NULL, signed_on TEXT, submitted_at TEXT,
                 required TEXT NOT NULL, shipped BIGINT NOT NULL, invoiced BIGINT NOT NULL,
                 collected BIGINT NOT NULL)""",
             f"""CREATE INDEX IF NOT EXISTS ledger{self.suffix}_by_state
@@ -29,7 +31,28 @@ class LedgerView(View):
             f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_approvals")} (
                 contract_id TEXT NOT NULL, step TEXT NOT NULL, granted_by TEXT NOT NULL,
                 PRIMARY KEY (contract_id, step))""",
+            f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_history")} (
+                position BIGINT PRIMARY KEY, contract_id TEXT NOT NULL,
+                recorded_at TEXT NOT NULL, state TEXT NOT NULL, amount BIGINT NOT NULL,
+                signed_on TEXT, shipped BIGINT NOT NULL, invoiced BIGINT NOT NULL,
+                collected BIGINT NOT NULL)""",
+            f"""CREATE INDEX IF NOT EXISTS ledger_history{self.suffix}_by_contract
+                ON {self.t("ledger_history")} (contract_id, recorded_at)""",
         ]
+
+    def apply(self, writer: Writer, event: Any, position: int) -> None:
+        """Each contract event, then the figures it left, kept with its recording time."""
+        handler = self.handlers.get(type(event))
+        if handler is None:
+            return
+        w = writer.about(event.originator_id)
+        handler(w, event, position)
+        w.execute(
+            f"INSERT INTO {self.t('ledger_history')} SELECT ?, contract_id, ?, state, amount, "
+            f"signed_on, shipped, invoiced, collected FROM {self.t('ledger')} "
+            "WHERE contract_id = ?",
+            (position, recorded(event.timestamp), str(event.originator_id)),
+        )
 
     def event_handlers(self) -> dict[type, Handler]:
         return {
@@ -53,11 +76,11 @@ class LedgerView(View):
         terms, customer = event.terms, event.terms["customer"]
         w.execute(
             f"INSERT INTO {self.t('ledger')} VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, '[]', 0, 0, 0)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', NULL, NULL, '[]', 0, 0, 0)",
             (
                 str(event.originator_id), position, event.number, self.hide(terms["title"]),
                 customer["id"], self.hide(customer["name"]), event.owner, event.actor,
-                cents(terms["amount"]),
+                cents(terms["amount"]), terms["currency"],
             ),
         )  # fmt: skip
 
@@ -71,6 +94,8 @@ class LedgerView(View):
             updates["customer_name"] = self.hide(changes["customer"]["name"])
         if "amount" in changes:
             updates["amount"] = cents(changes["amount"])
+        if "currency" in changes:
+            updates["currency"] = changes["currency"]
         if updates:
             assignments = ", ".join(f"{column} = ?" for column in updates)
             w.execute(

@@ -1,5 +1,5 @@
 """Receivables facts: every shipment and every collection with its contract, customer,
-owner, effective date and recording time. Statement, aging and collection rate are
+owner, currency, effective date and recording time. Statement, aging and collection rate are
 computed from these rows at query time, for any period and any `known_at`."""
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ class ReceivablesView(View):
     def schema(self) -> list[str]:
         fact = (
             "position BIGINT PRIMARY KEY, contract_id TEXT NOT NULL, customer_id TEXT NOT NULL, "
-            "owner TEXT NOT NULL, effective_on TEXT NOT NULL, amount BIGINT NOT NULL, "
-            "recorded_at TEXT NOT NULL"
+            "owner TEXT NOT NULL, currency TEXT NOT NULL, effective_on TEXT NOT NULL, "
+            "amount BIGINT NOT NULL, recorded_at TEXT NOT NULL"
         )
         return [
             f"""CREATE TABLE IF NOT EXISTS {self.t("rcv_contracts")} (
-                contract_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, owner TEXT NOT NULL)""",
+                contract_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, owner TEXT NOT NULL,
+                currency TEXT NOT NULL)""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("rcv_customers")} (
                 customer_id TEXT PRIMARY KEY, customer_name TEXT NOT NULL,
                 named_at BIGINT NOT NULL)""",
@@ -47,12 +48,17 @@ class ReceivablesView(View):
     def _created(self, w: AggregateWriter, event: Any, position: int) -> None:
         customer = event.terms["customer"]
         w.execute(
-            f"INSERT INTO {self.t('rcv_contracts')} VALUES (?, ?, ?)",
-            (str(event.originator_id), customer["id"], event.owner),
+            f"INSERT INTO {self.t('rcv_contracts')} VALUES (?, ?, ?, ?)",
+            (str(event.originator_id), customer["id"], event.owner, event.terms["currency"]),
         )
         self._name_customer(w, customer, position)
 
     def _revised(self, w: AggregateWriter, event: Any, position: int) -> None:
+        if "currency" in event.changes:
+            w.execute(
+                f"UPDATE {self.t('rcv_contracts')} SET currency = ? WHERE contract_id = ?",
+                (event.changes["currency"], str(event.originator_id)),
+            )
         customer = event.changes.get("customer")
         if customer is not None:
             w.execute(
@@ -74,7 +80,7 @@ class ReceivablesView(View):
     def _shipped(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
             f"INSERT INTO {self.t('rcv_shipments')} SELECT ?, contract_id, customer_id, owner, "
-            f"?, ?, ?, ? FROM {self.t('rcv_contracts')} WHERE contract_id = ?",
+            f"currency, ?, ?, ?, ? FROM {self.t('rcv_contracts')} WHERE contract_id = ?",
             (
                 position, event.shipped_on.isoformat(), cents(event.amount),
                 recorded(event.timestamp), event.due_on.isoformat(), str(event.originator_id),
@@ -86,7 +92,7 @@ class ReceivablesView(View):
             effective = getattr(event, "received_on", None) or event.refunded_on
             w.execute(
                 f"INSERT INTO {self.t('rcv_collections')} SELECT ?, contract_id, customer_id, "
-                f"owner, ?, ?, ? FROM {self.t('rcv_contracts')} WHERE contract_id = ?",
+                f"owner, currency, ?, ?, ? FROM {self.t('rcv_contracts')} WHERE contract_id = ?",
                 (
                     position, effective.isoformat(), sign * cents(event.amount),
                     recorded(event.timestamp), str(event.originator_id),

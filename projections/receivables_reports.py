@@ -1,7 +1,8 @@
 """Statement, aging and collection rate (SPEC §5), computed from the receivables facts.
 
 Figures are integer cents. Effective dates decide periods; `known_at` (a recording time)
-hides events recorded later; `owner` narrows a sales rep's reports to their contracts.
+hides events recorded later; `owner` narrows a sales rep's reports to their contracts;
+`currency` keeps to the contracts in that currency: two are never added together.
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ class Scope:
     owner: str | None = None
     customer_id: str | None = None
     known_at: str | None = None  # fixed-width UTC text, as the views record it
+    currency: str | None = None
 
     def where(self, condition: str, *params: Any) -> Sql:
         clauses, values = [condition], list(params)
-        for column, value in (("owner", self.owner), ("customer_id", self.customer_id)):
+        for column, value in (
+            ("owner", self.owner),
+            ("customer_id", self.customer_id),
+            ("currency", self.currency),
+        ):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 values.append(value)
@@ -136,11 +142,11 @@ class ReceivablesReports:
             for owner in sorted(planned)
         ]
 
-    def next_dues(self, contract_ids: list[str], as_of: date) -> dict[str, date]:
+    def next_dues(self, contract_ids: list[str], as_of: date, scope: Scope) -> dict[str, date]:
         """The earliest due date of each contract's unpaid shipments, as of a day."""
         marks = ", ".join("?" * len(contract_ids))
-        facts = Sql(
-            f"effective_on <= ? AND contract_id IN ({marks})", [as_of.isoformat(), *contract_ids]
+        facts = scope.where(
+            f"effective_on <= ? AND contract_id IN ({marks})", as_of.isoformat(), *contract_ids
         )
         parts = unpaid_parts(self.view, facts, facts)
         rows = self.view.rows(

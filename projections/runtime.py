@@ -81,6 +81,15 @@ class Projections:
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
+    def settle(self, *names: str, timeout: float = 1.0) -> None:
+        """After a write whose answer does not depend on the views: bring them up to date if
+        that is quick, so that later reads count it. When the store is away or a worker is
+        behind, the write still stands and its answer says so: this never fails."""
+        try:
+            self.refresh(*names, timeout=timeout)
+        except (*UNAVAILABLE, ProjectionStalledError) as error:
+            logger.info("views %s left to catch up by themselves: %s", names, error)
+
     def _behind(self, projectors: list[Projector], head: int) -> list[Projector]:
         """The views a worker has yet to bring to `head` (a stuck one is not waited for)."""
         stuck = self.store.stuck()

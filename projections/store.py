@@ -146,7 +146,7 @@ class ViewStore:
         factory = app.factory
         recorder: TrackingRecorder
         if isinstance(factory, PostgresFactory):
-            recorder = PostgresTrackingRecorder(
+            recorder = type(factory).tracking_recorder_class(
                 factory.datastore, tracking_table_name=f"{app.name}_view_tracking"
             )
             store = cls(recorder, factory.datastore.schema, owns_datastore=False)

@@ -72,3 +72,39 @@ def split_schema(url: str) -> tuple[str, str | None]:
 
 def _conninfo(url: str) -> str:
     return split_schema(url)[0]
+
+
+class ThrowawayServer:
+    """A PostgreSQL server of this test run's own, which a fault test may stop and start:
+    never the configured one, which other work may share."""
+
+    def __init__(self, data_dir: str) -> None:
+        import pgserver  # noqa: PLC0415 - only needed by fault tests
+
+        self._server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        self.url = self._server.get_uri()
+        self._pgdata, self._user = self._server.pgdata, self._server.system_user
+
+    def stop(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "restart")  # with the options it was last started with
+
+    def _pg_ctl(self, *args: str) -> None:
+        from pgserver import _commands  # noqa: PLC0415
+
+        _commands.pg_ctl(list(args), pgdata=self._pgdata, user=self._user, timeout=60)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self._server.cleanup()
+
+
+@contextmanager
+def throwaway_server() -> Iterator[ThrowawayServer]:
+    with tempfile.TemporaryDirectory(prefix="contractflow-pg-fault-") as data_dir:
+        server = ThrowawayServer(data_dir)
+        try:
+            yield server
+        finally:
+            server.close()

@@ -75,6 +75,41 @@ def test_a_batch_is_applied_once_even_when_two_projectors_race(history: Any) -> 
     assert int(shipments[0]["total"]) == 300000
 
 
+class Interleaving:
+    """The log as one projector reads it, with another projector's whole batch slipped in
+    between this one's read and its write: the race of two workers (finding 11)."""
+
+    def __init__(self, app: Any, meanwhile: Any) -> None:
+        self._app, self._meanwhile = app, meanwhile
+        self.recorder, self.mapper = self, app.mapper
+
+    def max_notification_id(self) -> int:
+        return self._app.recorder.max_notification_id()
+
+    def select_notifications(self, *args: Any, **kwargs: Any) -> Any:
+        batch = self._app.recorder.select_notifications(*args, **kwargs)
+        meanwhile, self._meanwhile = self._meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        return batch
+
+
+def test_an_overlapping_batch_that_ends_later_is_not_applied_twice(history: Any) -> None:
+    """Worker B applies the log up to a shipment while worker A, which read further, is
+    about to write: A's tracking record ends later than B's, so it alone would not refuse."""
+    app, views = history
+    live = views.views["receivables"]
+    first_shipment = app.recorder.select_notifications(
+        start=1, limit=1, topics=[get_topic(Contract.Shipped)]
+    )[0].id
+    b = Projector(app, live, batch_size=1000)
+    a = Projector(Interleaving(app, lambda: b.catch_up(until=first_shipment)), live, 1000)
+    assert a.catch_up() == views.head()
+    shipments = live.rows(f"SELECT SUM(amount) AS total FROM {live.t('rcv_shipments')}")
+    assert int(shipments[0]["total"]) == 300000
+    assert rebuild(app, live).identical
+
+
 def test_a_rebuild_reports_differences_and_keeps_the_live_view(history: Any) -> None:
     app, views = history
     views.refresh()

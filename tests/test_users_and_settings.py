@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings
-from api.storage import DatabaseUrlError, library_env
+from api.storage import DatabaseUrlError, library_env, redacted
 from api.users import UserDirectory, UsersFileError, add_user, token_digest
 from domain.contracts.routing import ApprovalRouting
 
@@ -66,7 +66,7 @@ def test_store_urls_map_to_the_library_settings() -> None:
     assert library_env("memory:", 5) == {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     sqlite = library_env("sqlite:///./data/cf.db", 5)
     assert (sqlite["PERSISTENCE_MODULE"], sqlite["SQLITE_DBNAME"]) == (
-        "eventsourcing.sqlite",
+        "api.bounded_stores:BoundedSQLiteFactory",
         "./data/cf.db",
     )
     postgres = library_env("postgresql://cf:s%40cret@db.local:6543/contracts?schema=prod", 3)
@@ -122,5 +122,29 @@ def test_users_added_while_running_are_recognised(tmp_path: Path) -> None:
     directory = UserDirectory.load(users_file)
     second = add_user(users_file, "b", "B", ["finance"])
     assert directory.authenticate(second).id == "b"
-    users_file.write_text("[users.b\n", encoding="utf-8")  # a broken edit keeps the last good users
     assert directory.authenticate(first).id == "a"
+
+
+@pytest.mark.parametrize("breakage", ["half-edited", "deleted"])
+def test_a_broken_users_file_refuses_everyone_until_fixed(tmp_path: Path, breakage: str) -> None:
+    """Fail closed: keeping the users read before would keep a user just removed."""
+    users_file = tmp_path / "users.toml"
+    token = add_user(users_file, "a", "A", ["sales"])
+    directory = UserDirectory.load(users_file)
+    if breakage == "deleted":
+        users_file.unlink()
+    else:
+        users_file.write_text("[users.a\n", encoding="utf-8")
+    assert directory.authenticate(token) is None
+    assert directory.broken
+    users_file.unlink(missing_ok=True)
+    token = add_user(users_file, "a", "A", ["sales"])  # fixed
+    assert directory.authenticate(token).id == "a"
+    assert directory.broken is None
+
+
+def test_passwords_never_reach_the_printed_url() -> None:
+    assert redacted("postgresql://cf:s%40cret@db.local:6543/contracts?schema=x") == (
+        "postgresql://cf:***@db.local:6543/contracts?schema=x"
+    )
+    assert redacted("sqlite:///./contractflow.db") == "sqlite:///./contractflow.db"

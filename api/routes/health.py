@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -30,8 +32,13 @@ class Health(BaseModel):
 @router.get("/health", response_model=Health)
 def health(app: Application, views: Views) -> dict[str, Any]:
     """The store's kind, the newest event's position, and each view's position and lag."""
-    module = app.factory.__module__.rsplit(".", 1)[-1]
-    kind = {"popo": "memory", "sqlite": "sqlite", "postgres": "postgresql"}.get(module, module)
+    kind = (
+        "postgresql"
+        if isinstance(app.factory, PostgresFactory)
+        else "sqlite"
+        if isinstance(app.factory, SQLiteFactory)
+        else "memory"
+    )
     problem = views.problem()
     return {
         "status": "ok" if problem is None else "degraded",

@@ -3,21 +3,20 @@ as JSON or as CSV / XLSX files with the same figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from api import fields, report_schemas
-from api.dependencies import Application, CurrentActor, Views
+from api.books import Books, BooksAsked
+from api.dependencies import Application, Views
 from api.exports import XLSX, export
 from api.periods import month_bounds
 from api.presenters import money_from_cents
 from api.problems import problem_responses
-from domain.contracts.policy import authorize_reports
-from projections.receivables_reports import BUCKETS, Scope
-from projections.view import recorded
+from projections.receivables_reports import BUCKETS
 
 router = APIRouter(
     prefix="/receivables",
@@ -26,10 +25,6 @@ router = APIRouter(
 )
 FILES = {200: {"content": {"text/csv": {}, XLSX: {}}, "description": "the report"}}
 Month = Annotated[str | None, Query(description="YYYY-MM; this month by default")]
-KnownAt = Annotated[
-    fields.Timestamp | None,
-    Query(description="count only events recorded by then (ISO, with offset)"),
-]
 Format = Annotated[Literal["json", "csv", "xlsx"], Query(alias="format")]
 STATEMENT_FIGURES = ("opening_balance", "sales", "collections", "closing_balance")
 AGING_FIGURES = (*BUCKETS, "total", "credit", "net")
@@ -39,22 +34,21 @@ AGING_FIGURES = (*BUCKETS, "total", "credit", "net")
 def statement(
     views: Views,
     app: Application,
-    actor: CurrentActor,
+    books: BooksAsked,
     month: Month = None,
     customer_id: fields.Identifier | None = None,
-    known_at: KnownAt = None,
     fmt: Format = "json",
 ) -> Any:
     """应收账款明细: per customer, the opening balance, sales and collections of the month."""
-    scope = _scope(actor, customer_id, known_at)
     month = month or app.today().strftime("%Y-%m")
     first, last = month_bounds(month)
     views.refresh("receivables")
-    rows = views.receivables.statement(first, last, scope)
+    rows = views.receivables.statement(first, last, replace(books.scope, customer_id=customer_id))
     body = {
         "month": month,
-        "known_at": known_at,
-        "customers": _with_names(views, rows, STATEMENT_FIGURES),
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "customers": _with_names(views, rows, STATEMENT_FIGURES, books),
         "totals": _totals(rows, STATEMENT_FIGURES),
     }
     return _respond(body, STATEMENT_FIGURES, fmt, f"statement-{month}")
@@ -64,37 +58,35 @@ def statement(
 def aging(
     views: Views,
     app: Application,
-    actor: CurrentActor,
+    books: BooksAsked,
     as_of: fields.BusinessDate | None = None,
     customer_id: fields.Identifier | None = None,
-    known_at: KnownAt = None,
     fmt: Format = "json",
 ) -> Any:
     """Unpaid shipments by days past due (first-in-first-out by due date), credit and net."""
-    scope = _scope(actor, customer_id, known_at)
     as_of = as_of or app.today()
     views.refresh("receivables")
-    rows = views.receivables.aging(as_of, scope)
+    rows = views.receivables.aging(as_of, replace(books.scope, customer_id=customer_id))
     body = {
         "as_of": as_of,
-        "known_at": known_at,
-        "customers": _with_names(views, rows, AGING_FIGURES),
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "customers": _with_names(views, rows, AGING_FIGURES, books),
         "totals": _totals(rows, AGING_FIGURES),
     }
     return _respond(body, AGING_FIGURES, fmt, f"aging-{as_of}")
 
 
-@router.get("/collection-rate", response_model=report_schemas.CollectionRate)
+@router.get("/collection-rate", response_model=report_schemas.CollectionRate, responses=FILES)
 def collection_rate(
-    views: Views, app: Application, actor: CurrentActor, month: Month = None
-) -> dict[str, Any]:
+    views: Views, app: Application, books: BooksAsked, month: Month = None, fmt: Format = "json"
+) -> Any:
     """回款完成率 per owner: actual collections against what was due (the plan rolls over)."""
-    owner = authorize_reports(actor)
     month = month or app.today().strftime("%Y-%m")
     first, last = month_bounds(month)
     views.refresh("receivables")
     owners = []
-    for row in views.receivables.collection_rate(first, last, Scope(owner=owner)):
+    for row in views.receivables.collection_rate(first, last, books.scope):
         planned, actual = row["planned"], row["actual"]
         owners.append({
             "owner": row["owner"],
@@ -103,7 +95,18 @@ def collection_rate(
             "rate": _rate(actual, planned),
             "shortfall": money_from_cents(max(planned - actual, 0)),
         })  # fmt: skip
-    return {"month": month, "owners": owners}
+    body = {
+        "month": month,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "owners": owners,
+    }
+    if fmt == "json":
+        return body
+    figures = ("planned", "actual", "shortfall")
+    return export(
+        owners, ("owner", *figures, "rate"), set(figures), fmt, f"collection-rate-{month}"
+    )
 
 
 def _rate(actual: int, planned: int) -> str | None:
@@ -113,17 +116,12 @@ def _rate(actual: int, planned: int) -> str | None:
     return str((Decimal(actual) / Decimal(planned)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
 
 
-def _scope(actor: Any, customer_id: str | None, known_at: datetime | None) -> Scope:
-    owner = authorize_reports(actor)
-    return Scope(owner, customer_id, recorded(known_at) if known_at else None)
-
-
 def _with_names(
-    views: Views, rows: list[dict[str, Any]], figures: tuple[str, ...]
+    views: Views, rows: list[dict[str, Any]], figures: tuple[str, ...], books: Books
 ) -> list[dict[str, Any]]:
     names = views.receivables.customer_names()
     views.refresh("complaints")
-    open_complaints = views.complaints.open_by_customer()
+    open_complaints = views.complaints.open_by_customer(books.scope.owner)
     return [
         {
             "customer_id": row["customer_id"],

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api import report_schemas
-from api.dependencies import Application, CurrentActor, Views
+from api.books import BooksAsked
+from api.dependencies import Application, Views
 from api.periods import period_bounds
 from api.presenters import money_from_cents
 from api.problems import problem_responses
-from domain.contracts.policy import authorize_reports
 
 router = APIRouter(
     prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 422, 503)
@@ -24,17 +24,17 @@ KINDS = ("signed", "shipped", "collected")
 def performance(
     views: Views,
     app: Application,
-    actor: CurrentActor,
+    books: BooksAsked,
     period: Annotated[
         str | None, Query(description="YYYY, YYYY-Qn or YYYY-MM; this year by default")
     ] = None,
 ) -> dict[str, Any]:
-    """Counts and amounts signed, shipped and collected, and per contract how it stands."""
-    owner = authorize_reports(actor)
+    """Counts and amounts signed, shipped and collected, and per contract how it stands at
+    the period's end (today, for a period not yet over): next due date and days overdue."""
     period = period or str(app.today().year)
     first, last = period_bounds(period)
     views.refresh("ledger", "receivables")
-    report = views.contracts.performance(first, last, app.today(), owner)
+    report = views.contracts.performance(first, last, min(last, app.today()), books.scope)
     months = [{"month": month, **_figures(figures)} for month, figures in report["months"].items()]
     totals = {
         kind: {
@@ -45,6 +45,8 @@ def performance(
     }
     return {
         "period": period,
+        "known_at": books.known_at,
+        "currency": books.currency,
         "first_day": first,
         "last_day": last,
         "totals": _figures(totals),
