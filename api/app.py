@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from api.boundary import ErrorBoundary
 from api.dependencies import refuse_unknown_query
+from api.docs import install_docs
 from api.guards import Gatekeeper
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -25,6 +26,7 @@ from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory
 from projections.runtime import Projections
+from web.mount import install_pages, refusal_page
 
 
 def create_app(settings: Settings | None = None, directory: UserDirectory | None = None) -> FastAPI:
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
             application.close()
 
     app = FastAPI(
+        docs_url=None,  # served by install_docs, with their files from this service
+        redoc_url=None,
         title="contractflow",
         summary="Event-sourced contract lifecycle: draft → review → signed → executing → "
         "accepted → paid.",
@@ -66,7 +70,9 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     api.include_router(reports.router)
     api.include_router(audit.router)
     app.include_router(api)
-    install_problem_handlers(app)
+    install_docs(app)
+    install_pages(app, settings.users_file)
+    install_problem_handlers(app, pages=refusal_page)
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ErrorBoundary)
     return app

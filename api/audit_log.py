@@ -10,6 +10,8 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import Application
@@ -31,9 +33,65 @@ CSV_COLUMNS = (
 UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError)
 
 
+SCANNED = 20 * EXPORT_BATCH  # positions one filtered page reads at most before it answers
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events an auditor asks for (SPEC §6): by actor, aggregate, event type and
+    recording time; nothing set keeps every event."""
+
+    actor: str | None = None
+    aggregate_id: str | None = None
+    type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == LogFilter()
+
+    def may_keep(self, notification: Notification) -> bool:
+        """What the stored record alone tells, before decoding it."""
+        return (
+            self.aggregate_id is None or str(notification.originator_id) == self.aggregate_id
+        ) and (self.type is None or notification.topic.endswith(f".{self.type}"))
+
+    def keeps(self, item: dict[str, Any]) -> bool:
+        recorded = datetime.fromisoformat(item["recorded_at"]) if item["recorded_at"] else None
+        return (
+            (self.actor is None or item["actor"] == self.actor)
+            and (self.since is None or (recorded is not None and recorded >= self.since))
+            and (self.until is None or (recorded is not None and recorded <= self.until))
+        )
+
+
 def entries(app: Application[Any], after: int, limit: int) -> list[dict[str, Any]]:
     notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
     return [entry(app, notification) for notification in notifications]
+
+
+def matching(
+    app: Application[Any], after: int, limit: int, wanted: LogFilter
+) -> tuple[list[dict[str, Any]], int]:
+    """Up to `limit` entries after `after` that `wanted` keeps, and the position to go on
+    after: a filtered page reads at most SCANNED positions, so it always answers soon."""
+    if wanted.empty:
+        found = entries(app, after, limit)
+        return found, found[-1]["position"] if found else after
+    found: list[dict[str, Any]] = []
+    position, stop = after, after + SCANNED
+    while len(found) < limit and position < stop:
+        batch = app.recorder.select_notifications(start=position + 1, limit=EXPORT_BATCH, stop=stop)
+        if not batch:
+            break
+        for notification in batch:
+            position = notification.id
+            if wanted.may_keep(notification) and wanted.keeps(item := entry(app, notification)):
+                found.append(item)
+                if len(found) == limit:
+                    break
+    return found, position
 
 
 def entry(app: Application[Any], notification: Notification) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from fastapi import Depends, Query
 
 from api import fields
 from api.dependencies import CurrentActor
+from domain.actors import Actor
 from domain.contracts.policy import authorize_reports
 from domain.contracts.terms import DEFAULT_CURRENCY
 from projections.receivables_reports import Scope
@@ -34,12 +35,16 @@ class Books:
     currency: str
 
 
-def _books(
-    actor: CurrentActor, known_at: KnownAt = None, currency: Currency = DEFAULT_CURRENCY
-) -> Books:
+def books_for(actor: Actor, known_at: datetime | None, currency: str = DEFAULT_CURRENCY) -> Books:
     owner = authorize_reports(actor)
     scope = Scope(owner=owner, known_at=recorded(known_at) if known_at else None, currency=currency)
     return Books(scope, known_at, currency)
+
+
+def _books(
+    actor: CurrentActor, known_at: KnownAt = None, currency: Currency = DEFAULT_CURRENCY
+) -> Books:
+    return books_for(actor, known_at, currency)
 
 
 BooksAsked = Annotated[Books, Depends(_books)]

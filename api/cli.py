@@ -16,7 +16,7 @@ from eventsourcing.cryptography import AESCipher
 
 from api import audit_log, audit_verify
 from api.app import create_app
-from api.demo import create_demo_users, seed_demo_data
+from api.demo import DEMO_USERS, create_demo_users, seed_demo_data
 from api.progress import Progress
 from api.settings import Settings
 from api.storage import StoreLockedError, open_application, redacted
@@ -102,19 +102,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    url = f"http://{args.host}:{args.port}/"
     if args.demo:
-        _prepare_demo(settings)
+        _prepare_demo(settings, url)
     app = create_app(settings, UserDirectory.load(settings.users_file))
     print(
-        f"contractflow on http://{args.host}:{args.port}  (docs: /docs, store: "
-        f"{redacted(settings.database_url)})",
+        f"contractflow on {url}  (API docs: {url}docs; store: {redacted(settings.database_url)})",
         file=sys.stderr,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
-def _prepare_demo(settings: Settings) -> None:
+def _prepare_demo(settings: Settings, url: str) -> None:
     tokens = create_demo_users(settings.users_file)
     application = open_application(settings)
     try:
@@ -122,9 +122,12 @@ def _prepare_demo(settings: Settings) -> None:
     finally:
         application.close()
     print(f"demo: {created} contracts seeded" if created else "demo: data already present")
-    print(f"demo users (tokens shown once; digests in {settings.users_file}):")
+    print(f"\nOpen {url} in a browser and sign in as one of these demo users")
+    print(f"(user, token; tokens are shown once, their digests are in {settings.users_file}):\n")
     for user_id, token in tokens.items():
-        print(f"  {user_id:<12} {token}")
+        name, roles = DEMO_USERS[user_id]
+        print(f"  {user_id:<12} {token}   {name} · {', '.join(roles)}")
+    print()
 
 
 def _users_add(args: argparse.Namespace) -> int:

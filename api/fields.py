@@ -8,9 +8,10 @@ surrogates: PostgreSQL cannot store NUL, and neither belongs in a contract.
 from __future__ import annotations
 
 import re
+import typing
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
@@ -41,6 +42,17 @@ def _free_text(value: object) -> object:
         if _CONTROL_BUT_LAYOUT.search(value):
             raise ValueError("control characters other than tab and newline are not allowed")
     return value
+
+
+def is_free_text(info: Any) -> bool:
+    """Whether a body field (pydantic's field info) takes free text: tabs, line breaks."""
+    annotation = info.annotation
+    candidates = [info, *(typing.get_args(annotation) if typing.get_args(annotation) else [])]
+    return any(
+        getattr(item, "func", None) is _free_text
+        for candidate in candidates
+        for item in [*getattr(candidate, "metadata", []), *getattr(candidate, "__metadata__", [])]
+    )
 
 
 def _money(value: object) -> Decimal:

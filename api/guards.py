@@ -1,6 +1,8 @@
-"""ASGI middleware that runs before any route: authentication first, then body size.
+"""ASGI middleware that runs before any API route: authentication first, then body size.
 
 Doing both here keeps SPEC §8's order: 401 always comes first, whatever else is wrong.
+The web pages sign their users in with a session instead (`web.session`); their bodies
+are capped here too.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import problem
 from api.users import UserDirectory
 
-PUBLIC_PATHS = frozenset(
-    {"/api/health", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc"}
-)
+API = "/api/"
+PUBLIC_PATHS = frozenset({"/api/health"})
 
 
 class BodyTooLargeError(HTTPException):
@@ -37,6 +38,9 @@ class Gatekeeper:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
+        if not scope["path"].startswith(API):
+            await self._capped_app(scope, receive, send)
+            return
         user = self._user(scope)
         if self.directory.broken:
             await problem(
@@ -49,6 +53,9 @@ class Gatekeeper:
             )
             return
         scope.setdefault("state", {})["user"] = user
+        await self._capped_app(scope, receive, send)
+
+    async def _capped_app(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -83,32 +85,43 @@ def status_of(error: errors.DomainError) -> int:
     raise LookupError(f"no status for {type(error).__name__}")  # a programming error
 
 
-def _domain_error(_: Request, error: Exception) -> JSONResponse:
+@dataclass(frozen=True)
+class Refusal:
+    """What went wrong, before it is written for the one who asked (problem+json for the
+    API, a page for a browser)."""
+
+    status: int
+    code: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _domain_error(_: Request, error: Exception) -> Refusal:
     assert isinstance(error, errors.DomainError)
-    return problem(status_of(error), error.code, error.detail, **error.extra)
+    return Refusal(status_of(error), error.code, error.detail, error.extra)
 
 
-def _validation_error(_: Request, error: Exception) -> JSONResponse:
+def _validation_error(_: Request, error: Exception) -> Refusal:
     assert isinstance(error, RequestValidationError)
     problems = [{"loc": list(item["loc"]), "msg": item["msg"]} for item in error.errors()]
     detail = "; ".join(f"{'.'.join(map(str, p['loc']))}: {p['msg']}" for p in problems)
-    return problem(422, "invalid_input", detail, errors=problems)
+    return Refusal(422, "invalid_input", detail, {"errors": problems})
 
 
-def _http_error(_: Request, error: Exception) -> JSONResponse:
+def _http_error(_: Request, error: Exception) -> Refusal:
     assert isinstance(error, StarletteHTTPException)
     code = CODE_BY_STATUS.get(error.status_code, "http_error")
-    return problem(error.status_code, code, str(error.detail))
+    return Refusal(error.status_code, code, str(error.detail))
 
 
-def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
+def _store_unavailable(request: Request, error: Exception) -> Refusal:
     """The client may retry shortly."""
     logger.warning("%s %s: the store failed: %r", request.method, request.url.path, error)
-    return problem(503, "busy", f"the store is busy or unreachable: {type(error).__name__}")
+    return Refusal(503, "busy", f"the store is busy or unreachable: {type(error).__name__}")
 
 
-def _projection_stalled(_: Request, error: Exception) -> JSONResponse:
-    return problem(503, "projection_stalled", str(error))
+def _projection_stalled(_: Request, error: Exception) -> Refusal:
+    return Refusal(503, "projection_stalled", str(error))
 
 
 def _replayed(_: Request, replay: Exception) -> Response:
@@ -117,13 +130,28 @@ def _replayed(_: Request, replay: Exception) -> Response:
     return stored_response(replay.response)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(errors.DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+PageWriter = Callable[[Request, Refusal], Response]
+
+
+def install_problem_handlers(app: FastAPI, pages: PageWriter | None = None) -> None:
+    """Refusals of the API as problem details; of the web pages, when `pages` writes them,
+    as pages."""
+
+    def answering(handler: Callable[[Request, Exception], Refusal]) -> Any:
+        def answer(request: Request, error: Exception) -> Response:
+            refusal = handler(request, error)
+            if pages is not None and not request.url.path.startswith("/api/"):
+                return pages(request, refusal)
+            return problem(refusal.status, refusal.code, refusal.detail, **refusal.extra)
+
+        return answer
+
+    app.add_exception_handler(errors.DomainError, answering(_domain_error))
+    app.add_exception_handler(RequestValidationError, answering(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, answering(_http_error))
     for failure in STORE_FAILURES:
-        app.add_exception_handler(failure, _store_unavailable)
-    app.add_exception_handler(ProjectionStalledError, _projection_stalled)
+        app.add_exception_handler(failure, answering(_store_unavailable))
+    app.add_exception_handler(ProjectionStalledError, answering(_projection_stalled))
     app.add_exception_handler(Replayed, _replayed)
 
 

@@ -77,6 +77,7 @@ class InboxItem(BaseModel):
     title: str
     customer: CustomerOut
     amount: Money
+    currency: str
     step: Step
     submitted_at: datetime
     hours_waiting: float

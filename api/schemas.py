@@ -98,61 +98,6 @@ class ContractRevise(Body):
         return changes
 
 
-class Submit(Body):
-    pass
-
-
-class Approve(Body):
-    step: Step
-    comment: Text | None = None
-
-
-class Reject(Body):
-    step: Step
-    reason: Text
-
-
-class Sign(Body):
-    signed_on: BusinessDate | None = None
-
-
-class Start(Body):
-    started_on: BusinessDate | None = None
-
-
-class Ship(Body):
-    amount: MoneyIn
-    shipped_on: BusinessDate | None = None
-    note: Text | None = None
-
-
-class Invoice(Body):
-    amount: MoneyIn
-    invoice_no: Identifier
-    issued_on: BusinessDate | None = None
-
-
-class Pay(Body):
-    amount: MoneyIn
-    received_on: BusinessDate | None = None
-    reference: Identifier
-
-
-class Refund(Body):
-    amount: MoneyIn
-    refunded_on: BusinessDate | None = None
-    reason: Text
-
-
-class Accept(Body):
-    accepted_on: BusinessDate | None = None
-    note: Text | None = None
-
-
-class Terminate(Body):
-    reason: Text
-
-
 # Responses.
 
 

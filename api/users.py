@@ -78,6 +78,15 @@ class UserDirectory:
                 found = user
         return found
 
+    def signed_in(self, user_id: str, token_digest: str) -> User | None:
+        """The user a page session names, while their token is still the one they signed in
+        with (a re-issued token ends the sessions opened with the old one)."""
+        self._refresh()
+        user = self.users.get(user_id)
+        if user is None or not hmac.compare_digest(user.token_sha256, token_digest):
+            return None
+        return user
+
     def _refresh(self) -> None:
         try:
             stat = self.path.stat()

@@ -18,6 +18,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.clock import recording_time
+
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("chain_prev", "chain")
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
@@ -65,9 +67,11 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
-def link(previous: str, event: Any) -> str:
-    """The chain value of `event` following `previous`."""
-    canonical = _CANONICAL.encode(
+def canonical(event: Any) -> bytes:
+    """The event's canonical encoding: UTF-8 JSON, keys sorted, no spaces, non-ASCII kept,
+    of its aggregate, version, type, recording time and what it says. The chain and the
+    Merkle tree both hash these bytes (docs/audit.md spells them out)."""
+    return _CANONICAL.encode(
         {
             "aggregate": str(event.originator_id),
             "version": event.originator_version,
@@ -75,8 +79,17 @@ def link(previous: str, event: Any) -> str:
             "recorded_at": event.timestamp.isoformat(),
             "data": _said(event),
         }
-    )
-    return hashlib.sha256((previous + canonical).encode()).hexdigest()
+    ).encode()
+
+
+def link(previous: str, event: Any) -> str:
+    """The chain value of `event` following `previous`."""
+    return chained(previous, canonical(event))
+
+
+def chained(previous: str, encoded: bytes) -> str:
+    """The chain value of an event whose canonical encoding is `encoded`."""
+    return hashlib.sha256(previous.encode() + encoded).hexdigest()
 
 
 class ChainedAggregate(Aggregate):
@@ -84,6 +97,10 @@ class ChainedAggregate(Aggregate):
     so that its next save continues the chain without reading the log again."""
 
     class Event(Aggregate.Event):
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return recording_time()
+
         def mutate(self, aggregate: Any) -> Any:
             aggregate = super().mutate(aggregate)
             chain = getattr(self, "chain", None)  # new events get theirs when saved

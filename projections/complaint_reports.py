@@ -92,7 +92,7 @@ class ComplaintReports:
         self, filters: dict[str, Any], now: datetime, limit: int, offset: int
     ) -> tuple[list[str], int]:
         clauses, params = ["1 = 1"], []
-        for column in ("state", "customer_id", "category", "contract_owner"):
+        for column in ("state", "customer_id", "category", "contract_owner", "contract_id"):
             if filters.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(filters[column])

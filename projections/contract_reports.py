@@ -16,6 +16,8 @@ from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports, Scope
 
 SEARCHED = ("number", "title", "customer_id", "customer_name")  # what the ledger's `q` matches
+ORDERS = ("position", "number", "title", "customer_name", "owner", "amount", "state", "signed_on")
+HIDDEN = ("title", "customer_name")  # encrypted at rest when the store is
 
 
 def like_pattern(text: str) -> str:
@@ -29,36 +31,73 @@ class ContractReports:
         self.receivables = ReceivablesReports(receivables)
 
     def search(
-        self, filters: dict[str, str | None], q: str | None, limit: int, offset: int
-    ) -> tuple[list[str], int]:
-        """Ids of matching contracts, oldest first, one page of them, and how many match."""
+        self,
+        filters: dict[str, str | None],
+        q: str | None,
+        limit: int,
+        offset: int,
+        order: str = "position",
+        descending: bool = False,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the ledger rows that match, in `order` (oldest first by default),
+        and how many match."""
+        if order not in ORDERS:
+            raise ValueError(f"the ledger is not ordered by {order!r}")
         clauses, params = ["1 = 1"], []
         for column in ("state", "customer_id", "owner"):
             if filters.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(filters[column])
-        if q and self.ledger.store.text.hides:
-            return self._search_hidden(" AND ".join(clauses), params, q, limit, offset)
+        hidden = self.ledger.store.text.hides
+        if hidden and (q or order in HIDDEN):
+            return self._search_revealed(" AND ".join(clauses), params, q, page=(limit, offset),
+                                         order=(order, descending))  # fmt: skip
         if q:
             clauses.append(
                 "(" + " OR ".join(f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in SEARCHED) + ")"
             )
             params += [like_pattern(q)] * len(SEARCHED)
-        where = " AND ".join(clauses)
-        return self.ledger.page("ledger", "contract_id", where, params, limit, offset)
-
-    def _search_hidden(
-        self, where: str, params: list[Any], q: str, limit: int, offset: int
-    ) -> tuple[list[str], int]:
-        """Encrypted titles and names cannot be matched by SQL: match them once revealed."""
-        needle = q.lower()
+        where, name = " AND ".join(clauses), self.ledger.t("ledger")
+        total = self.ledger.rows(f"SELECT COUNT(*) AS n FROM {name} WHERE {where}", params)[0]["n"]
+        direction = "DESC" if descending else "ASC"
         rows = self._ledger_rows(
-            f"SELECT contract_id, {', '.join(SEARCHED)} FROM {self.ledger.t('ledger')} "
-            f"WHERE {where} ORDER BY position",
-            params,
+            f"SELECT * FROM {name} WHERE {where} ORDER BY {order} {direction}, position "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
-        ids = [r["contract_id"] for r in rows if any(needle in r[c].lower() for c in SEARCHED)]
-        return ids[offset : offset + limit], len(ids)
+        return rows, int(total)
+
+    def _search_revealed(
+        self,
+        where: str,
+        params: list[Any],
+        q: str | None,
+        page: tuple[int, int],
+        order: tuple[str, bool],
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Encrypted titles and names cannot be matched or ordered by SQL: once revealed."""
+        needle = (q or "").lower()
+        rows = [
+            row
+            for row in self._ledger_rows(
+                f"SELECT * FROM {self.ledger.t('ledger')} WHERE {where} ORDER BY position", params
+            )
+            if any(needle in str(row[column]).lower() for column in SEARCHED)
+        ]
+        column, descending = order
+        rows.sort(key=lambda row: (row[column] is None, row[column]), reverse=descending)
+        limit, offset = page
+        return rows[offset : offset + limit], len(rows)
+
+    def by_id(self, contract_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The ledger rows of these contracts."""
+        if not contract_ids:
+            return {}
+        marks = ", ".join("?" * len(contract_ids))
+        rows = self._ledger_rows(
+            f"SELECT * FROM {self.ledger.t('ledger')} WHERE contract_id IN ({marks})", contract_ids
+        )
+        return {row["contract_id"]: row for row in rows}
 
     def _ledger_rows(
         self, sql: str, params: list[Any] | tuple[Any, ...] = ()

@@ -24,15 +24,16 @@ class Sql:
 
 
 def unpaid_parts(view: View, shipments: Sql, collections: Sql) -> Sql:
-    """Rows (contract_id, customer_id, owner, due_on, unpaid): every shipment `shipments`
+    """Rows (contract_id, customer_id, owner, due_on, effective_on, amount, position, unpaid):
+    every shipment `shipments`
     selects, with the cents left unpaid once the contract's net collections that
     `collections` selects have paid the shipments due before it. Use it as a subquery."""
     left = "COALESCE(c.net, 0) - s.before"  # what is left when this shipment's turn comes
     return Sql(
-        f"""SELECT s.contract_id, s.customer_id, s.owner, s.due_on,
-                s.amount - CASE WHEN {left} <= 0 THEN 0
+        f"""SELECT s.contract_id, s.customer_id, s.owner, s.due_on, s.effective_on, s.amount,
+                s.position, s.amount - CASE WHEN {left} <= 0 THEN 0
                                 WHEN {left} >= s.amount THEN s.amount ELSE {left} END AS unpaid
-            FROM (SELECT contract_id, customer_id, owner, due_on, amount,
+            FROM (SELECT contract_id, customer_id, owner, due_on, effective_on, amount, position,
                          CAST(SUM(amount) OVER (PARTITION BY contract_id
                                                 ORDER BY due_on, effective_on, position
                                                 ROWS UNBOUNDED PRECEDING) AS BIGINT)

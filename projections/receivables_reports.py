@@ -19,6 +19,11 @@ BUCKET_LIMITS = (("current", 0), ("d1_30", 30), ("d31_60", 60), ("d61_90", 90), 
 BUCKETS = tuple(name for name, _ in BUCKET_LIMITS)
 
 
+def bucket_of(days_past_due: int) -> str:
+    """The aging bucket of an unpaid part so many days past its due date."""
+    return next(name for name, limit in BUCKET_LIMITS if limit is None or days_past_due <= limit)
+
+
 @dataclass(frozen=True)
 class Scope:
     owner: str | None = None
@@ -141,6 +146,17 @@ class ReceivablesReports:
             {"owner": owner, "planned": planned[owner], "actual": actual.get(owner, 0)}
             for owner in sorted(planned)
         ]
+
+    def open_items(self, as_of: date, scope: Scope) -> list[dict[str, Any]]:
+        """Each shipment not yet paid in full as of a day (first-in-first-out, as aging
+        applies collections), oldest due first: what a customer's aging row is made of."""
+        facts = scope.where("effective_on <= ?", as_of.isoformat())
+        parts = unpaid_parts(self.view, facts, facts)
+        return self.view.rows(
+            f"SELECT * FROM ({parts.clause}) AS parts WHERE unpaid > 0 "
+            "ORDER BY due_on, effective_on, position",
+            parts.params,
+        )
 
     def next_dues(self, contract_ids: list[str], as_of: date, scope: Scope) -> dict[str, date]:
         """The earliest due date of each contract's unpaid shipments, as of a day."""

@@ -1,8 +1,10 @@
 """Complaint routes (SPEC §3, §8): receive, list, read with time travel, assign, handle,
-revisit, history, and the loop view."""
+revisit, history, and the loop view.
 
-from __future__ import annotations
+This module keeps its annotations evaluated (no `from __future__ import annotations`):
+each action's route is made by `_route` with its body class, which FastAPI must see."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -11,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api import fields, schemas
+from api.complaint_commands import COMMANDS, Command, ensure_handler
 from api.dependencies import (
     Application,
     CurrentActor,
@@ -22,7 +25,6 @@ from api.dependencies import (
 from api.presenters import complaint_body, history_body
 from api.problems import problem_responses
 from api.replies import ComplaintReplies
-from domain.actors import CUSTOMER_SERVICE
 from domain.complaints.policy import authorize_reading
 from domain.errors import InvalidInputError
 
@@ -104,45 +106,27 @@ def complaint_history(
     return history_body(uuid, app.complaints.history(actor, uuid))
 
 
-@router.post("/{complaint_id}/assign", response_model=schemas.ComplaintOut)
-def assign(
-    complaint_id: ComplaintId, body: schemas.Assign, app: Application, views: Views,
-    actor: CurrentActor, users: Directory, expected: ExpectedVersion, reply: Reply,
-) -> Response:  # fmt: skip
-    """Give the complaint to a customer service colleague."""
-    handler = users.users.get(body.handler)
-    if handler is None or CUSTOMER_SERVICE not in handler.roles:
-        raise InvalidInputError(f"{body.handler!r} is not a customer service user")
-    complaint = app.complaints.assign(
-        actor, parse_id(complaint_id), body.handler, expected=expected, once=reply.once
-    )
-    return _answered(views, reply, complaint)
+def _route(command: Command) -> Callable[..., Response]:
+    body_class = command.body
+
+    def act(
+        complaint_id: ComplaintId, body: body_class, app: Application, views: Views,  # type: ignore[valid-type]
+        actor: CurrentActor, users: Directory, expected: ExpectedVersion, reply: Reply,
+    ) -> Response:  # fmt: skip
+        ensure_handler(users, body)
+        how = {"expected": expected, "once": reply.once}
+        complaint = command.run(app.complaints, actor, parse_id(complaint_id), body, how)
+        return _answered(views, reply, complaint)
+
+    return act
 
 
-@router.post("/{complaint_id}/handle", response_model=schemas.ComplaintOut)
-def handle(
-    complaint_id: ComplaintId, body: schemas.Handle, app: Application, views: Views,
-    actor: CurrentActor, expected: ExpectedVersion, reply: Reply,
-) -> Response:  # fmt: skip
-    """Record the resolution (迅速有结果); the revisit becomes due."""
-    complaint = app.complaints.handle(
-        actor, parse_id(complaint_id), body.resolution, body.handled_at,
-        expected=expected, once=reply.once,
+for _action, _command in COMMANDS.items():
+    router.add_api_route(
+        f"/{{complaint_id}}/{_action}", _route(_command), methods=["POST"],
+        response_model=schemas.ComplaintOut, name=f"complaint {_action}",
+        summary=_action.capitalize(), description=_command.does,
     )  # fmt: skip
-    return _answered(views, reply, complaint)
-
-
-@router.post("/{complaint_id}/revisit", response_model=schemas.ComplaintOut)
-def revisit(
-    complaint_id: ComplaintId, body: schemas.Revisit, app: Application, views: Views,
-    actor: CurrentActor, expected: ExpectedVersion, reply: Reply,
-) -> Response:  # fmt: skip
-    """回访: a satisfied customer closes the loop; an unsatisfied one reopens it."""
-    complaint = app.complaints.revisit(
-        actor, parse_id(complaint_id), body.outcome(), body.revisited_at,
-        expected=expected, once=reply.once,
-    )  # fmt: skip
-    return _answered(views, reply, complaint)
 
 
 def _answered(views: Views, reply: Reply, complaint: Any) -> Response:

@@ -72,7 +72,8 @@ def list_contracts(
         owner = actor.id
     views.refresh("ledger")
     filters = {"state": state, "customer_id": customer_id, "owner": owner}
-    ids, total = views.contracts.search(filters, q, limit, offset)
+    rows, total = views.contracts.search(filters, q, limit, offset)
+    ids = [row["contract_id"] for row in rows]
     contracts = [app.contracts.get(actor, UUID(contract_id)) for contract_id in ids]
     reply.open_complaints = views.complaints.open_by_contract(ids)
     return {"items": reply.payloads(contracts), "total": total, "limit": limit, "offset": offset}

@@ -46,14 +46,17 @@ def my_actions(actor: Actor, contract: Contract) -> list[str]:
         action
         for action in contract.allowed_actions
         if (
-            _decidable_steps(actor, contract, action)
+            decidable_steps(actor, contract, action)
             if STEP_ROLE in CONTRACT_LIFECYCLE.who(action)
             else role_refusal(actor, action, contract.owner) is None
         )
     ]
 
 
-def _decidable_steps(actor: Actor, contract: Contract, action: str) -> list[str]:
+def decidable_steps(actor: Actor, contract: Contract, action: str) -> list[str]:
+    """The steps `actor` may approve (or reject) now; none for any other action."""
+    if action not in ("approve", "reject"):
+        return []
     granting = action == "approve"
     steps = contract.pending_approvals if granting else contract.required_approvals
     grantors = [grant["by"] for grant in contract.approvals]
@@ -77,9 +80,12 @@ def authorize_reports(actor: Actor) -> str | None:
     return actor.id if actor.sees_own_contracts_only else None
 
 
+AUDIT_ROLES = frozenset({AUDITOR, DIRECTOR})
+
+
 def authorize_audit(actor: Actor) -> None:
     """SPEC §7: the global log and its verification are for auditors and directors."""
-    if not actor.has(AUDITOR, DIRECTOR):
+    if not actor.has(*AUDIT_ROLES):
         raise ForbiddenError("the global log is for auditors and directors")
 
 
@@ -98,9 +104,12 @@ def may_read(
     )
 
 
+LEDGER_ROLES = CONTRACT_READERS | {SALES}
+
+
 def authorize_ledger(actor: Actor) -> None:
     """The ledger lists the books: not for customer service (SPEC §7)."""
-    if not actor.has(*CONTRACT_READERS, SALES):
+    if not actor.has(*LEDGER_ROLES):
         raise ForbiddenError("the contract ledger is not open to your roles")
 
 

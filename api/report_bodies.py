@@ -1,0 +1,215 @@
+"""The reports as the API answers them (SPEC §5, §8), built once for the API routes and the
+web pages: money as two-decimal strings, every figure from the views."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from fastapi.responses import Response
+
+from api.books import Books
+from api.exports import export
+from api.periods import month_bounds, period_bounds
+from api.presenters import money_from_cents
+from domain.actors import Actor
+from projections.receivables_reports import BUCKETS, bucket_of
+from projections.runtime import Projections
+
+STATEMENT_FIGURES = ("opening_balance", "sales", "collections", "closing_balance")
+AGING_FIGURES = (*BUCKETS, "total", "credit", "net")
+RATE_FIGURES = ("planned", "actual", "shortfall")
+KINDS = ("signed", "shipped", "collected")
+
+
+def statement(
+    views: Projections, books: Books, month: str, customer_id: str | None
+) -> dict[str, Any]:
+    first, last = month_bounds(month)
+    views.refresh("receivables")
+    rows = views.receivables.statement(first, last, replace(books.scope, customer_id=customer_id))
+    return {
+        "month": month,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "customers": _with_names(views, rows, STATEMENT_FIGURES, books),
+        "totals": _totals(rows, STATEMENT_FIGURES),
+    }
+
+
+def aging(views: Projections, books: Books, as_of: date, customer_id: str | None) -> dict[str, Any]:
+    views.refresh("receivables")
+    rows = views.receivables.aging(as_of, replace(books.scope, customer_id=customer_id))
+    return {
+        "as_of": as_of,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "customers": _with_names(views, rows, AGING_FIGURES, books),
+        "totals": _totals(rows, AGING_FIGURES),
+    }
+
+
+def open_items(views: Projections, books: Books, as_of: date, customer_id: str) -> dict[str, Any]:
+    """One customer's aging row, shipment by shipment: each contract's unpaid shipments as
+    of a day, with their due dates, days past due and bucket (the aging's drill-down)."""
+    views.refresh("receivables", "ledger")
+    items = views.receivables.open_items(as_of, replace(books.scope, customer_id=customer_id))
+    ledger = views.contracts.by_id(sorted({item["contract_id"] for item in items}))
+    contracts: dict[str, dict[str, Any]] = {}
+    for item in items:
+        contract = ledger[item["contract_id"]]
+        entry = contracts.setdefault(item["contract_id"], {
+            "contract_id": item["contract_id"], "number": contract["number"],
+            "title": contract["title"], "owner": contract["owner"], "unpaid": 0, "items": [],
+        })  # fmt: skip
+        days = (as_of - date.fromisoformat(item["due_on"])).days
+        entry["unpaid"] += int(item["unpaid"])
+        entry["items"].append({
+            "shipped_on": item["effective_on"], "due_on": item["due_on"],
+            "amount": money_from_cents(item["amount"]), "unpaid": money_from_cents(item["unpaid"]),
+            "days_overdue": max(days, 0), "bucket": bucket_of(days),
+        })  # fmt: skip
+    for entry in contracts.values():
+        entry["unpaid"] = money_from_cents(entry["unpaid"])
+    return {
+        "as_of": as_of,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "customer_id": customer_id,
+        "customer_name": views.receivables.customer_names().get(customer_id, ""),
+        "contracts": list(contracts.values()),
+    }
+
+
+def collection_rate(views: Projections, books: Books, month: str) -> dict[str, Any]:
+    first, last = month_bounds(month)
+    views.refresh("receivables")
+    owners = []
+    for row in views.receivables.collection_rate(first, last, books.scope):
+        planned, actual = row["planned"], row["actual"]
+        owners.append({
+            "owner": row["owner"],
+            "planned": money_from_cents(planned),
+            "actual": money_from_cents(actual),
+            "rate": _rate(actual, planned),
+            "shortfall": money_from_cents(max(planned - actual, 0)),
+        })  # fmt: skip
+    return {
+        "month": month,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "owners": owners,
+    }
+
+
+def performance(views: Projections, books: Books, period: str, today: date) -> dict[str, Any]:
+    """Days overdue count to the period's end, or to today for a period not yet over."""
+    first, last = period_bounds(period)
+    views.refresh("ledger", "receivables")
+    report = views.contracts.performance(first, last, min(last, today), books.scope)
+    months = [{"month": month, **_figures(figures)} for month, figures in report["months"].items()]
+    totals = {
+        kind: {
+            "count": sum(figures[kind]["count"] for figures in report["months"].values()),
+            "amount": sum(figures[kind]["amount"] for figures in report["months"].values()),
+        }
+        for kind in KINDS
+    }
+    return {
+        "period": period,
+        "known_at": books.known_at,
+        "currency": books.currency,
+        "first_day": first,
+        "last_day": last,
+        "totals": _figures(totals),
+        "months": months,
+        "contracts": [_contract(row) for row in report["contracts"]],
+    }
+
+
+def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
+    views.refresh("ledger")
+    now = datetime.now(UTC)
+    items = []
+    for row in views.contracts.inbox(actor):
+        submitted_at = datetime.fromisoformat(row["submitted_at"])
+        items.append({
+            "contract_id": row["contract_id"],
+            "number": row["number"],
+            "title": row["title"],
+            "customer": {"id": row["customer_id"], "name": row["customer_name"]},
+            "amount": money_from_cents(row["amount"]),
+            "currency": row["currency"],
+            "step": row["step"],
+            "submitted_at": submitted_at,
+            "hours_waiting": round((now - submitted_at).total_seconds() / 3600, 2),
+        })  # fmt: skip
+    return {"items": items}
+
+
+def as_file(body: dict[str, Any], report: str, fmt: str) -> Response:
+    """A report as CSV or XLSX, with the same figures and a TOTAL row where it has totals."""
+    if report == "collection-rate":
+        columns = ("owner", *RATE_FIGURES, "rate")
+        return export(body["owners"], columns, set(RATE_FIGURES), fmt, f"{report}-{body['month']}")
+    figures = STATEMENT_FIGURES if report == "statement" else AGING_FIGURES
+    total_row = {"customer_id": "TOTAL", "customer_name": "", **body["totals"]}
+    columns = ("customer_id", "customer_name", *figures)
+    name = f"{report}-{body.get('month') or body.get('as_of')}"
+    return export([*body["customers"], total_row], columns, set(figures), fmt, name)
+
+
+def _rate(actual: int, planned: int) -> str | None:
+    """回款完成率 to four decimals; none when nothing was planned."""
+    if planned == 0:
+        return None
+    return str((Decimal(actual) / Decimal(planned)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def _with_names(
+    views: Projections, rows: list[dict[str, Any]], figures: tuple[str, ...], books: Books
+) -> list[dict[str, Any]]:
+    names = views.receivables.customer_names()
+    views.refresh("complaints")
+    open_complaints = views.complaints.open_by_customer(books.scope.owner)
+    return [
+        {
+            "customer_id": row["customer_id"],
+            "customer_name": names.get(row["customer_id"], ""),
+            **{name: money_from_cents(row[name]) for name in figures},
+            "open_complaints": open_complaints.get(row["customer_id"], 0),
+        }
+        for row in rows
+    ]
+
+
+def _totals(rows: list[dict[str, Any]], figures: tuple[str, ...]) -> dict[str, str]:
+    return {name: money_from_cents(sum(row[name] for row in rows)) for name in figures}
+
+
+def _figures(figures: dict[str, dict[str, int]]) -> dict[str, Any]:
+    return {
+        kind: {"count": figures[kind]["count"], "amount": money_from_cents(figures[kind]["amount"])}
+        for kind in KINDS
+    }
+
+
+def _contract(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["contract_id"],
+        "number": row["number"],
+        "title": row["title"],
+        "customer_id": row["customer_id"],
+        "owner": row["owner"],
+        "state": row["state"],
+        "amount": money_from_cents(row["amount"]),
+        "shipped": money_from_cents(row["shipped"]),
+        "invoiced": money_from_cents(row["invoiced"]),
+        "collected": money_from_cents(row["collected"]),
+        "receivable": money_from_cents(row["shipped"] - row["collected"]),
+        "remaining": money_from_cents(row["amount"] - row["collected"]),
+        "next_due": row["next_due"],
+        "days_overdue": row["days_overdue"],
+    }

@@ -1,0 +1,141 @@
+"""The complaint board (SPEC §10): complaints by state with their overdue marks and the
+loop's figures; receiving a complaint; one complaint with the forms of the loop."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api import schemas
+from api.complaint_commands import COMMANDS, ensure_handler
+from api.dependencies import Application, Directory, Views, parse_id
+from api.presenters import complaint_body, history_body
+from api.problems import status_of
+from domain.actors import CUSTOMER_SERVICE
+from domain.complaints.lifecycle import COMPLAINT_LIFECYCLE, STATES
+from domain.complaints.policy import authorize_reading
+from domain.errors import DomainError, NotFoundError
+from domain.idempotency import Replayed
+from web.forms import FORM, fields_of, read, refusal_field
+from web.i18n import catalogue
+from web.render import done, language, page
+from web.routes.contract_page import Failed
+from web.session import Posted, Visitor, form_once
+
+router = APIRouter(include_in_schema=False)
+PER_STATE = 100
+
+
+@router.get("/complaints")
+def board(request: Request, user: Visitor, app: Application, views: Views) -> Response:
+    return _board(request, user, app, views)
+
+
+def _board(
+    request: Request, user: Any, app: Any, views: Any, *,
+    failed: Failed | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    owner = authorize_reading(user.actor)
+    views.refresh("complaints")
+    now = datetime.now(UTC)
+    columns = {}
+    for state in STATES:
+        ids, total = views.complaints.search(
+            {"state": state, "contract_owner": owner}, now, PER_STATE, 0
+        )
+        columns[state] = (
+            [complaint_body(app.complaints.get(user.actor, UUID(i)), user.actor) for i in ids],
+            total,
+        )
+    return page(
+        request, "complaints.html", user, status=status, columns=columns, now=now,
+        loop=views.complaints.loop(now, owner),
+        receiving=user.actor.has(*COMPLAINT_LIFECYCLE.creators),
+        fields=fields_of(schemas.ComplaintReceive), once=secrets.token_urlsafe(16),
+        failed=failed or Failed("receive", {}),
+    )  # fmt: skip
+
+
+@router.post("/complaints")
+def receive(
+    request: Request, user: Visitor, app: Application, views: Views, form: Posted
+) -> Response:
+    body, errors = read(schemas.ComplaintReceive, form, app.timezone)
+    if body is None:
+        return _board(request, user, app, views, failed=Failed("receive", form, errors), status=422)
+    try:
+        complaint = app.complaints.receive(
+            user.actor, body.details(), body.received_at, once=form_once(user, form)
+        )
+    except Replayed:
+        return done(request, "/complaints", "")
+    except DomainError as error:
+        failed = Failed("receive", form, {FORM: error.code})
+        return _board(request, user, app, views, failed=failed, status=status_of(error))
+    views.settle("complaints")
+    t = catalogue(language(request))
+    return done(request, f"/complaints/{complaint.id}", t("page.done", action=t("action.receive")))
+
+
+@router.get("/complaints/{complaint_id}")
+def complaint(request: Request, complaint_id: str, user: Visitor, app: Application) -> Response:
+    return _complaint(request, user, app, parse_id(complaint_id))
+
+
+def _complaint(
+    request: Request, user: Any, app: Any, complaint_id: UUID, *,
+    failed: Failed | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    shown = app.complaints.get(user.actor, complaint_id)
+    body = complaint_body(shown, user.actor)
+    directory = request.app.state.directory
+    handlers = sorted(
+        uid for uid, known in directory.users.items() if CUSTOMER_SERVICE in known.roles
+    )
+    forms = [
+        {
+            "action": action, "fields": fields_of(COMMANDS[action].body),
+            "choices": {"handler": handlers}, "once": secrets.token_urlsafe(16),
+            "typed": failed.values if failed and failed.action == action else {},
+            "errors": failed.errors if failed and failed.action == action else {},
+        }
+        for action in body["my_actions"]
+    ]  # fmt: skip
+    events = history_body(complaint_id, app.complaints.history(user.actor, complaint_id))["events"]
+    return page(
+        request, "complaint.html", user, status=status, k=body, forms=forms, events=events,
+        now=datetime.now(UTC),
+    )  # fmt: skip
+
+
+@router.post("/complaints/{complaint_id}/{action}")
+def act(
+    request: Request, complaint_id: str, action: str, user: Visitor, app: Application,
+    views: Views, users: Directory, form: Posted,
+) -> Response:  # fmt: skip
+    command, uuid = COMMANDS.get(action), parse_id(complaint_id)
+    if command is None:
+        raise NotFoundError(f"no action {action!r}")
+    body, errors = read(command.body, form, app.timezone)
+    if body is None:
+        failed = Failed(action, form, errors)
+        return _complaint(request, user, app, uuid, failed=failed, status=422)
+    try:
+        ensure_handler(users, body)
+        how = {"expected": None, "once": form_once(user, form)}
+        command.run(app.complaints, user.actor, uuid, body, how)
+    except Replayed:
+        pass
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        failed = Failed(action, form, {refusal_field(error.code, command.body): error.code})
+        return _complaint(request, user, app, uuid, failed=failed, status=status_of(error))
+    views.settle("complaints")
+    t = catalogue(language(request))
+    return done(request, f"/complaints/{uuid}", t("page.done", action=t(f"action.{action}")))

@@ -1,0 +1,141 @@
+"""One contract's page (SPEC §10): its figures and totals, the lifecycle diagram with its
+state marked, the approvals and why they were required, a form for each of the visitor's
+`my_actions`, its open complaints, the timeline of its events, and time travel; and the
+form posts that run those actions, through the same commands as the API."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.contract_commands import COMMANDS
+from api.dependencies import Application, Views, parse_id
+from api.presenters import contract_body, history_body
+from api.problems import status_of
+from api.users import User
+from domain.application import ContractFlow
+from domain.complaints.complaint import Complaint
+from domain.complaints.policy import COMPLAINT_READERS
+from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
+from domain.contracts.policy import decidable_steps
+from domain.errors import DomainError, NotFoundError
+from domain.idempotency import Replayed
+from projections.runtime import Projections
+from web.diagram import diagram
+from web.forms import fields_of, read, refusal_field
+from web.i18n import catalogue
+from web.render import done, language, page
+from web.session import Posted, Visitor, form_once, local
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A form that came back refused: which, what was typed, and what is wrong where."""
+
+    action: str
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@router.get("/contracts/{contract_id}")
+def contract(
+    request: Request,
+    contract_id: str,
+    user: Visitor,
+    app: Application,
+    views: Views,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    return contract_view(request, app, views, user, parse_id(contract_id), version=version)
+
+
+@router.post("/contracts/{contract_id}/{action}")
+def act(
+    request: Request, contract_id: str, action: str, user: Visitor, app: Application,
+    views: Views, form: Posted,
+) -> Response:  # fmt: skip
+    """Run one of the visitor's actions; back to the page it came from, or the form again
+    with the refusal beside its field."""
+    command, uuid = COMMANDS.get(action), parse_id(contract_id)
+    if command is None:
+        raise NotFoundError(f"no action {action!r}")
+    body, errors = read(command.body, form, app.timezone)
+    if errors:
+        failed = Failed(action, form, errors)
+        return contract_view(request, app, views, user, uuid, failed=failed, status=422)
+    version = form.get("version", "")
+    how = {"expected": int(version) if version.isdigit() else None, "once": form_once(user, form)}
+    try:
+        command.run(app.contracts, user.actor, uuid, body, how)
+    except Replayed:
+        pass  # a second click on the same form: it was done the first time
+    except NotFoundError:
+        raise
+    except DomainError as error:
+        failed = Failed(action, form, {refusal_field(error.code, command.body): error.code})
+        return contract_view(
+            request, app, views, user, uuid, failed=failed, status=status_of(error)
+        )
+    t = catalogue(language(request))
+    back = local(form.get("back"), f"/contracts/{uuid}")
+    return done(request, back, t("page.done", action=t(f"action.{action}")))
+
+
+def contract_view(
+    request: Request, app: ContractFlow, views: Projections, user: User, contract_id: UUID, *,
+    version: int | None = None, failed: Failed | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    actor = user.actor
+    latest = app.contracts.get(actor, contract_id)
+    shown = app.contracts.get(actor, contract_id, version=version) if version else latest
+    open_count = views.complaints.open_by_contract([str(contract_id)]).get(str(contract_id), 0)
+    body = contract_body(shown, open_count, actor)
+    travelling = shown.version != latest.version
+    return page(
+        request, "contract.html", user, status=status,
+        c=body, latest=latest.version, travelling=travelling,
+        diagram=diagram(CONTRACT_LIFECYCLE, shown.state),
+        routing=shown.routing, events=history_body(contract_id, app.contracts.history(
+            actor, contract_id))["events"],
+        forms=[] if travelling else _forms(latest, actor, body["my_actions"], failed),
+        complaints=_complaints(app, views, user, contract_id),
+    )  # fmt: skip
+
+
+def _forms(
+    contract: Any, actor: Any, actions: list[str], failed: Failed | None
+) -> list[dict[str, Any]]:
+    forms = []
+    for action in actions:
+        if action not in COMMANDS:  # revising a draft has its own page
+            continue
+        refused = failed if failed is not None and failed.action == action else None
+        forms.append({
+            "action": action,
+            "fields": fields_of(COMMANDS[action].body),
+            "choices": {"step": decidable_steps(actor, contract, action)},
+            "typed": refused.values if refused else {},
+            "errors": refused.errors if refused else {},
+            "once": secrets.token_urlsafe(16),
+        })  # fmt: skip
+    return forms
+
+
+def _complaints(
+    app: ContractFlow, views: Projections, user: User, contract_id: UUID
+) -> list[Complaint] | None:
+    """The contract's open complaints, for those who read complaints (others see a count)."""
+    if not user.actor.has(*COMPLAINT_READERS):
+        return None
+    filters = {"contract_id": str(contract_id), "contract_owner": None}
+    ids, _ = views.complaints.search(filters, datetime.now(UTC), 100, 0)
+    found = [app.complaints.get(user.actor, UUID(i)) for i in ids]
+    return [complaint for complaint in found if complaint.state != "revisited"]
