@@ -64,6 +64,9 @@ def _postgres_env(database_url: str, timeout_seconds: int) -> dict[str, str]:
         # Bounded waits: a starved pool or a held lock becomes 503, never a hang.
         "POSTGRES_CONNECT_TIMEOUT": str(timeout_seconds),
         "POSTGRES_LOCK_TIMEOUT": str(timeout_seconds),
+        # A connection the server closed (restarted, or ended an idle transaction) is
+        # replaced when taken from the pool, not handed to the next request to fail.
+        "POSTGRES_PRE_PING": "y",
         "POSTGRES_POOL_SIZE": query.get("pool_size", "10"),
         "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", "10"),
     }
