@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from api.access_recorder import AccessRecorder
 from api.boundary import ErrorBoundary
 from api.dependencies import refuse_unknown_query
 from api.docs import install_docs
@@ -25,6 +26,7 @@ from api.routes import (
 from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory
+from projections.access_register import AccessRegister
 from projections.runtime import Projections
 from web.mount import install_pages, refusal_page
 
@@ -45,9 +47,11 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
         app.state.application = application
         app.state.projections = projections
         app.state.directory = directory
+        app.state.access_register = AccessRegister(projections.store)
         try:
             yield
         finally:
+            app.state.access_register.stop()
             projections.stop()
             application.close()
 
@@ -74,5 +78,6 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     install_pages(app, settings.users_file)
     install_problem_handlers(app, pages=refusal_page)
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessRecorder)
     app.add_middleware(ErrorBoundary)
     return app

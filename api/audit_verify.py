@@ -9,17 +9,22 @@ one process would find."""
 from __future__ import annotations
 
 import hashlib
+import heapq
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import Application
 
 from api.audit_log import UNDECODABLE
-from domain.chain import link
+from api.audit_tree import Signed, StoreCheckpoints, TreeCheck
+from domain.chain import canonical, chained
+from projections.merkle import leaf_hash
 from projections.seal import SealView
+from projections.signed_note import Verifier
 from projections.store import ViewStore
+from projections.tree import TreeView
 
 BATCH = 1000
 STRETCH = 5 * BATCH  # positions one process verifies at a time: what memory holds
@@ -31,9 +36,39 @@ class Stretch:
     """What verifying positions [first, last] found."""
 
     lines: list[bytes] = field(default_factory=list)  # the digest's input, in order
+    leaves: list[tuple[int, bytes]] = field(default_factory=list)  # (position, leaf hash)
     checked: int = 0
     found: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_REPORTED
+
+
+def verify_log(
+    views: Any,
+    *,
+    verifier: Verifier | None = None,
+    kept: Iterable[Signed] = (),
+    done: Callable[[int], None] | None = None,
+    workers: int = 1,
+) -> dict[str, Any]:
+    """Verify the log of `views`' application, holding it also to the checkpoints that
+    `verifier` (the signing key's own, by default) signed, and to checkpoints an auditor
+    `kept`. `signed_by` names the key; null means the checkpoints are unsigned and a rewrite
+    by someone who can write to the database would not show."""
+    views.refresh("seal", "tree")
+    tree: TreeView = views.views["tree"]
+    verifier = verifier or (tree.signer.verifier if tree.signer else None)
+    stored = StoreCheckpoints(tree, verifier) if verifier else None
+    signed = heapq.merge(sorted(kept, key=_size), stored or (), key=_size)
+    result = verify(views.app, views.views["seal"], done, workers, signed=signed)
+    if stored is not None and stored.forged:
+        result["ok"] = False
+        result["problems"] = [*stored.forged, *result["problems"]][:MAX_REPORTED]
+    result["signed_by"] = verifier.name if verifier else None
+    return result
+
+
+def _size(signed: Signed) -> int:
+    return signed.checkpoint.size
 
 
 def verify(
@@ -42,26 +77,37 @@ def verify(
     done: Callable[[int], None] | None = None,
     workers: int = 1,
     stretch: int = STRETCH,
+    signed: Iterable[Signed] = (),
 ) -> dict[str, Any]:
-    """`{"ok", "checked", "digest", "problems"}`; a problem names position, aggregate,
-    version and what is wrong (modified, deleted, inserted, reordered, undecodable).
-    `workers` > 1 verifies a durable store in that many processes, `stretch` positions
-    at a time."""
+    """`{"ok", "checked", "digest", "problems", "tree_size", "checkpoints"}`; a problem
+    names position, aggregate, version and what is wrong (modified, deleted, inserted,
+    reordered, undecodable, rewritten, truncated). `signed` are the checkpoints to hold
+    the log to, smallest first. `workers` > 1 verifies a durable store in that many
+    processes, `stretch` positions at a time."""
     head = max(app.recorder.max_notification_id() or 0, seal.last_position())
     stretches = [(first, min(first + stretch - 1, head)) for first in range(1, head + 1, stretch)]
     digest, checked, found, problems = hashlib.sha256(), 0, 0, []
+    tree = TreeCheck(iter(signed))
     for result in _verified(app, seal, stretches, workers):
         digest.update(b"".join(result.lines))
+        for position, leaf in result.leaves:
+            tree.add(position, leaf)
         checked += result.checked
         found += result.found
         problems += result.problems[: MAX_REPORTED - len(problems)]
         if done is not None:
             done(result.checked)
+    rewritten = tree.finish()
+    if rewritten is not None:
+        found += 1
+        problems = [rewritten, *problems][:MAX_REPORTED]
     return {
         "ok": found == 0,
         "checked": checked,
         "digest": digest.hexdigest(),
         "problems": problems,
+        "tree_size": tree.frontier.size,
+        "checkpoint": None if tree.matched is None else tree.matched.note,
     }
 
 
@@ -97,7 +143,7 @@ def verify_stretch(app: Any, seal: SealView, first: int, last: int) -> Stretch:
     stretch = Stretch()
     for position, stored, sealed in _merged(_log(app, first, last), _seal(seal, first, last)):
         stretch.checked += stored is not None
-        problem = _check(app, position, stored, sealed, stretch.lines)
+        problem = _check(app, position, stored, sealed, stretch.lines, stretch.leaves)
         if problem is not None:
             stretch.found += 1
             if len(stretch.problems) < MAX_REPORTED:
@@ -106,7 +152,12 @@ def verify_stretch(app: Any, seal: SealView, first: int, last: int) -> Stretch:
 
 
 def _check(  # noqa: PLR0911 - one verdict per check, in order
-    app: Any, position: int, stored: Any, sealed: dict | None, lines: list[bytes]
+    app: Any,
+    position: int,
+    stored: Any,
+    sealed: dict | None,
+    lines: list[bytes],
+    leaves: list[tuple[int, bytes]],
 ) -> dict | None:
     if stored is None:
         assert sealed is not None
@@ -118,10 +169,13 @@ def _check(  # noqa: PLR0911 - one verdict per check, in order
         event = app.mapper.to_domain_event(stored)
     except UNDECODABLE as error:
         lines.append(_digest_line(where, hashlib.sha256(stored.state).hexdigest()))
+        leaves.append((position, leaf_hash(stored.state)))
         return _problem(*where, f"modified: the payload no longer decodes ({type(error).__name__})")
+    encoded = canonical(event)
+    leaves.append((position, leaf_hash(encoded)))
     chain = getattr(event, "chain", None)
     # The digest is of what the log says now: the chain recomputed from the content.
-    actual = link(event.chain_prev, event) if chain is not None else None
+    actual = chained(event.chain_prev, encoded) if chain is not None else None
     lines.append(_digest_line(where, actual))
     if sealed is None:
         return _problem(*where, "inserted: not in the seal")

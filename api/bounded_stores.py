@@ -11,7 +11,8 @@ retry safe.
 
 SQLite: one writer at a time in a process; the others, and readers behind them, queue for
 a turn (5 s by default) before SQLite's own wait for its lock (the timeout). A request may
-queue for a read and then for its write: here each queue waits a quarter of the timeout.
+queue and wait for the lock twice (its command, then the views): here each queue waits a
+quarter of the timeout and each lock wait half of it, so both fit in 1.5 × the timeout.
 """
 
 from __future__ import annotations
@@ -93,3 +94,4 @@ class BoundedSQLiteFactory(SQLiteFactory):
         super().__init__(env)
         lock_timeout = self.datastore.pool.lock_timeout or 5
         self.datastore.pool.pool_timeout = lock_timeout / 4
+        self.datastore.pool.lock_timeout = lock_timeout / 2  # type: ignore[assignment]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import signal
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import uvicorn
 from eventsourcing.cryptography import AESCipher
 
-from api import audit_log, audit_verify
+from api import cli_audit
 from api.app import create_app
 from api.demo import DEMO_USERS, create_demo_users, seed_demo_data
 from api.progress import Progress
@@ -74,18 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         help="apply new events until stopped (API started with CONTRACTFLOW_PROJECTIONS=external)",
     ).set_defaults(run=_projections_run)
 
-    audit = commands.add_parser("audit", help="the global event log").add_subparsers(
-        required=True, metavar="ACTION"
-    )
-    export = audit.add_parser("export", help="stream the whole log as NDJSON or CSV")
-    export.add_argument("--format", dest="fmt", choices=["ndjson", "csv"], default="ndjson")
-    export.add_argument(
-        "--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default="-"
-    )
-    export.set_defaults(run=_audit_export)
-    audit.add_parser(
-        "verify", help="check every event against its chain and the seal"
-    ).set_defaults(run=_audit_verify)
+    cli_audit.register(commands, _projections)
 
     keys = commands.add_parser("keys", help="encryption keys").add_subparsers(
         required=True, metavar="ACTION"
@@ -192,39 +178,6 @@ def _projections(settings: Settings | None = None) -> Iterator[Projections]:
     finally:
         views.stop()
         application.close()
-
-
-def _audit_export(args: argparse.Namespace) -> int:
-    application = open_application(Settings.from_env())
-    try:
-        header = 1 if args.fmt == "csv" else 0
-        bar = Progress(header + (application.recorder.max_notification_id() or 0), "exporting")
-        for line in audit_log.export_lines(application, args.fmt):
-            args.output.write(line)
-            bar.advance()
-        bar.close()
-    finally:
-        application.close()
-    return 0
-
-
-def _audit_verify(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    with _projections(settings) as views:
-        views.refresh("seal")
-        bar = Progress(views.head(), "verifying")
-        started = time.perf_counter()
-        # Chains are recomputed in Python: a durable store's log is shared out over the cores.
-        workers = 1 if settings.database_url == "memory:" else os.cpu_count() or 1
-        result = audit_verify.verify(
-            views.app, views.views["seal"], done=bar.advance, workers=workers
-        )
-        bar.close()
-        seconds = max(time.perf_counter() - started, 1e-9)
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    rate = result["checked"] / seconds
-    print(f"{result['checked']} events in {seconds:.2f}s ({rate:,.0f} events/s)", file=sys.stderr)
-    return 0 if result["ok"] else 1
 
 
 def _keys_new(args: argparse.Namespace) -> int:

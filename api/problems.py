@@ -40,6 +40,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.ConflictError: 409,
     errors.VersionMismatchError: 412,
     errors.BusyError: 503,
+    errors.IntegrityBrokenError: 500,
 }
 CODE_BY_STATUS = {
     401: "unauthenticated",

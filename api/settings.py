@@ -28,6 +28,7 @@ class Settings:
     projections_inline: bool = True  # False: `contractflow projections run` workers apply events
     projection_batch: int = 1000  # events per view transaction
     encryption_key: str | None = None  # AES key (base64): event payloads encrypted at rest
+    audit_signing_key: str | None = None  # Ed25519 note key: signs the log's checkpoints
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -64,6 +65,7 @@ class Settings:
             ),
             projections_inline=environ.get("CONTRACTFLOW_PROJECTIONS", "inline") != "external",
             encryption_key=environ.get("CONTRACTFLOW_ENCRYPTION_KEY") or None,
+            audit_signing_key=environ.get("CONTRACTFLOW_AUDIT_SIGNING_KEY") or None,
             projection_batch=int(
                 environ.get("CONTRACTFLOW_PROJECTION_BATCH", defaults.projection_batch)
             ),

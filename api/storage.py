@@ -87,8 +87,11 @@ def redacted(database_url: str) -> str:
 
 def open_application(settings: Settings) -> ContractFlow:
     """The one application instance a process uses, on the configured store."""
+    env = library_env(settings.database_url, settings.db_timeout_seconds, settings.encryption_key)
+    if settings.audit_signing_key:
+        env["AUDIT_SIGNING_KEY"] = settings.audit_signing_key
     app = ContractFlow(
-        library_env(settings.database_url, settings.db_timeout_seconds, settings.encryption_key),
+        env,
         routing=settings.routing,
         service_levels=settings.service_levels,
         timezone=settings.timezone,

@@ -80,6 +80,8 @@ def run(database: str, scratch: Path, contracts: int, customers: int) -> dict[st
         results["commands"][store]["verify_small_log"] = in_child("bench.scale:verify_log", url)
         app.close()
     results["scale"] = at_scale(stores["postgres"]("scale"), users, tokens, contracts, customers)
+    _say("sqlite: the provable log, 1,000,000 leaves")
+    results["provable"] = in_child("bench.provable:run", stores["sqlite"]("provable"))
     return results
 
 

@@ -41,6 +41,9 @@ def _ratios(r: dict[str, Any]) -> list[Row]:
         r["commands"]["postgres"]["verify_small_log"]
     )
     rows.append(_row("verify peak RSS: generated log ÷ small log", verify, "≤ 1.10", 1.1, low=True))
+    if "provable" in r:
+        share = r["provable"]["chain_check"]["check_share_of_command"]
+        rows.append(_row("chain check on load ÷ a command (p50)", share, "≤ 0.10", 0.1, low=True))
     return rows
 
 
@@ -91,6 +94,26 @@ def _figures(r: dict[str, Any]) -> list[Row]:
     rows.append(
         _value("audit verify peak RSS, all processes (at most)", _verify_rss(verify), " MB")
     )
+    return rows + _provable(r.get("provable"))
+
+
+def _provable(provable: dict[str, Any] | None) -> list[Row]:
+    if provable is None:
+        return []
+    tree = provable["tree"]
+    leaves = f"{tree['leaves']:,}-leaf tree"
+    rows = [_value(f"{leaves}: built by the tree view", tree["build_leaves_per_second"],
+                   " leaves/s")]  # fmt: skip
+    for name in ("inclusion", "consistency"):
+        proof = tree[name]
+        rows.append(_value(f"{leaves}: {name} proof, at most {proof['hashes_max']} hashes "
+                           f"({proof['bytes_max']} bytes)", proof["p50_ms"], " ms p50",
+                           p=(proof["p50_ms"], proof["p99_ms"])))  # fmt: skip
+    check = provable["chain_check"]
+    rows.append(_value("load a 10-event contract, chain checked",
+                       check["load_checked_p50_ms"], " ms p50"))  # fmt: skip
+    rows.append(_value("load a 10-event contract, unchecked",
+                       check["load_unchecked_p50_ms"], " ms p50"))  # fmt: skip
     return rows
 
 

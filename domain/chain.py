@@ -19,6 +19,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.clock import recording_time
+from domain.errors import IntegrityBrokenError
 
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("chain_prev", "chain")
@@ -102,11 +103,28 @@ class ChainedAggregate(Aggregate):
             return recording_time()
 
         def mutate(self, aggregate: Any) -> Any:
-            aggregate = super().mutate(aggregate)
             chain = getattr(self, "chain", None)  # new events get theirs when saved
+            if chain is not None:
+                self._check_chain(aggregate, chain)
+            aggregate = super().mutate(aggregate)
             if aggregate is not None and chain is not None:
                 aggregate.chain_head = chain
             return aggregate
+
+        def _check_chain(self, aggregate: Any, chain: str) -> None:
+            """A stored event must follow the one before it and match its own content:
+            otherwise the aggregate would be built from an altered log."""
+            previous = (
+                GENESIS
+                if aggregate is None
+                else getattr(aggregate, "chain_head", None) or self.chain_prev
+            )
+            if self.chain_prev != previous or link(self.chain_prev, self) != chain:
+                raise IntegrityBrokenError(
+                    f"{type(self).__qualname__} v{self.originator_version} of "
+                    f"{self.originator_id} does not match its chain: the log was altered "
+                    "outside the service; an auditor should run verify"
+                )
 
     class Created(Event, Aggregate.Created):
         pass

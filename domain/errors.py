@@ -118,6 +118,13 @@ class VersionMismatchError(DomainError):
     code = "version_mismatch"
 
 
+class IntegrityBrokenError(DomainError):
+    """A stored event does not match its chain: the log was altered outside the service.
+    Answered 500 rather than serving figures built from it; an auditor runs verify."""
+
+    code = "integrity_broken"
+
+
 class BusyError(DomainError):
     """The store is too contended or slow to answer now; the client may retry (503)."""
 

@@ -108,9 +108,11 @@ class Projector:
             current = writer.claim(self.view.key)
             if current != expected:
                 return current
+            self.view.begin(writer)
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 self.view.apply(writer, event, notification.id)
+            self.view.end(writer, reached)
             if reached > current:
                 writer.track(self.view.key, reached)
                 writer.passed(self.view.key, reached)

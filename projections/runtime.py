@@ -26,13 +26,20 @@ from projections.receivables import ReceivablesView
 from projections.receivables_reports import ReceivablesReports
 from projections.seal import SealView
 from projections.store import ViewStore
+from projections.tree import TreeView
 from projections.view import View
 
 SETTLE_SECONDS = 0.1
 FIRST_PAUSE, LONGEST_PAUSE = 0.1, 5.0  # seconds between tries while the store is away
 
 logger = logging.getLogger(__name__)
-VIEW_CLASSES: tuple[type[View], ...] = (LedgerView, ReceivablesView, ComplaintsView, SealView)
+VIEW_CLASSES: tuple[type[View], ...] = (
+    LedgerView,
+    ReceivablesView,
+    ComplaintsView,
+    SealView,
+    TreeView,
+)
 
 
 class ProjectionStalledError(Exception):

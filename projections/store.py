@@ -15,6 +15,7 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresFactory, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory, SQLiteTrackingRecorder
 
+from projections.signed_note import Signer
 from projections.text_cipher import TextCipher
 
 Row = dict[str, Any]
@@ -38,6 +39,16 @@ class Writer:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement now (schema changes, copies)."""
         self.cursor.execute(self.store.dialect_sql(sql), params)
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows now, in one round trip."""
+        if rows:
+            self.cursor.executemany(self.store.dialect_sql(sql), rows)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Read inside this transaction: what it has written so far counts."""
+        self.cursor.execute(self.store.dialect_sql(sql), params)
+        return [dict(row) for row in self.cursor.fetchall()]
 
     def about(self, aggregate_id: Any) -> AggregateWriter:
         return AggregateWriter(self, aggregate_id)
@@ -133,11 +144,13 @@ class ViewStore:
         *,
         owns_datastore: bool,
         text: TextCipher | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.recorder = recorder
         self.schema = schema
         self.owns_datastore = owns_datastore
         self.text = text or TextCipher(None)
+        self.signer = signer  # signs the tree's checkpoints; never written anywhere
         self.is_postgres = isinstance(recorder, PostgresTrackingRecorder)
 
     @classmethod
@@ -156,6 +169,8 @@ class ViewStore:
             datastore = SQLiteDatastore(f"file:views-{uuid4().hex}?mode=memory&cache=shared")
             store = cls(SQLiteTrackingRecorder(datastore), None, owns_datastore=True)
         store.text = TextCipher(app.env.get("CIPHER_KEY"))
+        signing_key = app.env.get("AUDIT_SIGNING_KEY")
+        store.signer = Signer.parse(signing_key) if signing_key else None
         store.recorder.create_table()
         with store.writing() as writer:
             writer.execute(

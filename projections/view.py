@@ -67,6 +67,14 @@ class View(ABC):
         if handler is not None:
             handler(writer.about(event.originator_id), event, position)
 
+    def begin(self, writer: Writer) -> None:
+        """A batch opens: a view that keeps state across its events reads it here."""
+        return  # most views keep none
+
+    def end(self, writer: Writer, position: int) -> None:
+        """The batch applied the log up to `position`: write what was kept across events."""
+        return
+
     def create(self) -> None:
         """Its tables, at this version: tables of another version (or of none recorded,
         from before versions were) are dropped, and the view is built again from the log."""

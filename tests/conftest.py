@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -123,3 +124,24 @@ def live_desk(settings: Settings, as_user: Callable[[str], dict[str, str]]) -> I
     app = create_app(settings, UserDirectory.load(settings.users_file))
     with live_server(app) as base_url, httpx.Client(base_url=base_url, timeout=120) as http:
         yield Desk(http, as_user)
+
+
+Pages = Callable[[str], TestClient]
+
+
+@pytest.fixture
+def signed_in(client: TestClient, tokens: dict[str, str]) -> Pages:
+    """The client, signed in to the pages as the given user (one session at a time)."""
+
+    def sign_in(user: str) -> TestClient:
+        client.cookies.clear()
+        form = client.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)[1]  # type: ignore[index]
+        response = client.post(
+            "/login", data={"user": user, "token": tokens[user], "csrf": csrf},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 303, response.text
+        return client
+
+    return sign_in

@@ -129,7 +129,7 @@ def test_views_ignore_events_they_do_not_read(history: Any) -> None:
     views.refresh()
     assert views.status() == {
         name: {"position": views.head(), "lag": 0, "stuck": None}
-        for name in ("ledger", "receivables", "complaints", "seal")
+        for name in ("ledger", "receivables", "complaints", "seal", "tree")
     }
 
 

@@ -8,10 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from api.app import create_app
 from api.settings import Settings
+from api.storage import library_env
 from api.users import UserDirectory
+from domain.application import ContractFlow
 from tests.live_server import live_server
+from tests.receivables_history import executing_contract
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -50,3 +55,47 @@ def test_the_walkthrough_reaches_paid(tmp_path: Path, database_url: str, users_f
         if line.startswith("# ") and not line.startswith("# Ann")
     ]
     assert printed == expected
+
+
+def audit_script() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- audit:start -->")[1].split("<!-- audit:end -->")[0]
+    return re.search(r"```bash\n(.*?)```", block, re.DOTALL).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("rewritten", [False, True], ids=["kept", "rewritten"])
+def test_the_audit_block_keeps_a_checkpoint_and_checks_it_a_month_later(
+    tmp_path: Path, rewritten: bool
+) -> None:
+    url = f"sqlite:///{tmp_path / 'contractflow.db'}"
+    app = ContractFlow(library_env(url, 5))
+    executing_contract(app, "C1", "li.lei")
+    app.close()
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "contractflow").symlink_to(
+        Path(sys.executable).parent / "contractflow"
+    )
+    business = f"{sys.executable} -m tests.readme_business"
+    script = audit_script().replace("# … a month of business …", business)
+    env = os.environ | {
+        "CONTRACTFLOW_DATABASE_URL": url,
+        "PYTHONPATH": str(README.parent),
+        "REWRITE": "1" if rewritten else "",
+    }
+    result = subprocess.run(
+        ["bash", "-uo", "pipefail", "-c", script],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    printed = result.stdout
+    if rewritten:
+        assert result.returncode == 1, result.stderr
+        assert "FAILED: the log does not extend checkpoint-2026-09-30.txt" in printed
+        return
+    assert result.returncode == 0, result.stderr
+    said = [line.removeprefix("# ") for line in script.splitlines() if line.startswith("# ")]
+    expected = [re.escape(line).replace("…", ".*") for line in said[-3:]]
+    checked = printed.splitlines()[-3:]
+    assert all(re.fullmatch(want, line) for want, line in zip(expected, checked, strict=True)), (
+        checked
+    )
+    assert "\n\u2014 contractflow.example/log " in printed  # the kept checkpoint is signed

@@ -3,64 +3,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import psycopg
 import pytest
 
 from api.audit_verify import verify
 from api.storage import library_env
 from domain.application import ContractFlow
 from projections.runtime import Projections
+from tests.attacker import EventTable
 from tests.desk import Desk, assert_problem
-from tests.postgres_server import split_schema
 from tests.receivables_history import attempt, executing_contract
-
-
-class EventTable:
-    """The stored events, reached around the application, as an attacker would."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.postgres = url.startswith("postgresql")
-
-    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        if self.postgres:
-            conninfo, schema = split_schema(self.url)
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                cursor = conn.execute(
-                    sql.replace("EVENTS", f'"{schema}".contractflow_events').replace("?", "%s"),
-                    params,
-                )
-                return cursor.fetchall() if cursor.description else []
-        with sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None) as conn:
-            return conn.execute(sql.replace("EVENTS", "stored_events"), params).fetchall()
-
-    def key(self, aggregate: UUID) -> Any:
-        return aggregate if self.postgres else aggregate.hex
-
-    def state(self, aggregate: UUID, version: int) -> bytes:
-        rows = self.execute(
-            "SELECT state FROM EVENTS WHERE originator_id = ? AND originator_version = ?",
-            (self.key(aggregate), version),
-        )
-        return bytes(rows[0][0])
-
-    def set_state(self, aggregate: UUID, version: int, state: bytes) -> None:
-        self.execute(
-            "UPDATE EVENTS SET state = ? WHERE originator_id = ? AND originator_version = ?",
-            (state, self.key(aggregate), version),
-        )
-
-    def delete(self, aggregate: UUID, version: int) -> None:
-        self.execute(
-            "DELETE FROM EVENTS WHERE originator_id = ? AND originator_version = ?",
-            (self.key(aggregate), version),
-        )
 
 
 @pytest.fixture

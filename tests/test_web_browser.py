@@ -165,6 +165,10 @@ def test_an_auditor_reads_a_timeline_travels_to_version_3_and_verifies(
     tab.page.get_by_role("button", name="校验事件日志").click()
     tab.page.wait_for_load_state()
     assert "校验通过" in tab.page.locator(".verification").inner_text()
+    assert "检查点未签名" in tab.page.locator(".verification").inner_text()  # no key: said so
+    assert tab.page.locator("pre.note").inner_text().startswith("contractflow\n")
+    reads = tab.page.locator("table.compact").last.inner_text()
+    assert "zhou.shen" in reads and f"/contracts/{contract['id']}" in reads  # the register
     tab.screenshot(name_of(request, "audit"))
 
 

@@ -5,36 +5,17 @@ forms named as the API's bodies, and one catalogue per language holding every la
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.contract_commands import COMMANDS
+from tests.conftest import Pages
 from tests.desk import Desk
 from web.i18n import LANGUAGES, catalogue
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
-Pages = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def signed_in(client: TestClient, tokens: dict[str, str]) -> Pages:
-    """The client, signed in to the pages as the given user (one session at a time)."""
-
-    def sign_in(user: str) -> TestClient:
-        client.cookies.clear()
-        form = client.get("/login")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)[1]  # type: ignore[index]
-        response = client.post(
-            "/login", data={"user": user, "token": tokens[user], "csrf": csrf},
-            follow_redirects=False,
-        )  # fmt: skip
-        assert response.status_code == 303, response.text
-        return client
-
-    return sign_in
 
 
 def csrf_of(html: str) -> str:

@@ -70,6 +70,7 @@ def _visitor(request: Request) -> User:
     user = signed_in_user(request)
     if user is None:
         raise SignInRequired
+    request.state.user = user  # as the API's gatekeeper does: the access register reads it
     return user
 
 

@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
-from api import audit_log, audit_verify
+from api import audit_log, audit_tree, audit_verify
 from api.dependencies import Application, Views
 from domain.contracts.policy import authorize_audit
 from domain.errors import InvalidInputError
+from projections.access_register import AccessRegister
 from web.render import page
 from web.session import Posted, Visitor
 
@@ -21,27 +22,45 @@ PAGE = 50
 
 
 @router.get("/audit")
-def audit(request: Request, user: Visitor, app: Application) -> Response:
-    return _audit(request, user, app, None)
+def audit(request: Request, user: Visitor, app: Application, views: Views) -> Response:
+    return _audit(request, user, app, views, None)
 
 
 @router.post("/audit/verify")
 def verify(request: Request, user: Visitor, app: Application, views: Views, _: Posted) -> Response:
     authorize_audit(user.actor)
-    views.refresh("seal")
-    return _audit(request, user, app, audit_verify.verify(app, views.views["seal"]))  # type: ignore[arg-type]
+    return _audit(request, user, app, views, audit_verify.verify_log(views))
 
 
-def _audit(request: Request, user: Any, app: Any, verification: dict[str, Any] | None) -> Response:
+def _audit(
+    request: Request, user: Any, app: Any, views: Any, verification: dict[str, Any] | None
+) -> Response:
     authorize_audit(user.actor)
     asked = {key: value for key, value in request.query_params.items() if value}
     wanted = _filter(asked, app.timezone)
     after = int(asked["after"]) if asked.get("after", "").isdigit() else 0
     events, next_after = audit_log.matching(app, after, PAGE, wanted)
+    register: AccessRegister = request.app.state.access_register
+    reads = register.search(
+        user_id=wanted.actor, subject=wanted.aggregate_id, limit=PAGE, newest_first=True
+    )
+    views.refresh("tree")
+    checkpoint = views.views["tree"].latest_checkpoint()  # type: ignore[attr-defined]
     return page(
         request, "audit.html", user, events=events, next_after=next_after, asked=asked,
         verification=verification, head=app.recorder.max_notification_id() or 0,
+        reads=reads, checkpoint=checkpoint,
     )  # fmt: skip
+
+
+@router.get("/audit/checkpoint.txt")
+def checkpoint_file(user: Visitor, views: Views) -> Response:
+    """The latest checkpoint as a file, for the auditor to keep."""
+    authorize_audit(user.actor)
+    views.refresh("tree")
+    note = audit_tree.latest(views.views["tree"])["note"]  # type: ignore[arg-type]
+    disposition = 'attachment; filename="contractflow-checkpoint.txt"'
+    return PlainTextResponse(note, headers={"Content-Disposition": disposition})
 
 
 def _filter(asked: dict[str, str], zone: Any) -> audit_log.LogFilter:
