@@ -19,6 +19,8 @@ from api.routes import (
     complaints,
     contract_actions,
     contracts,
+    customers,
+    delegations,
     health,
     receivables,
     reports,
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     api.include_router(contracts.router)
     api.include_router(contract_actions.router)
     api.include_router(approvals.router)
+    api.include_router(delegations.router)
+    api.include_router(customers.router)
     api.include_router(complaints.router)
     api.include_router(receivables.router)
     api.include_router(reports.router)

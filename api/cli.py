@@ -18,6 +18,7 @@ from api.progress import Progress
 from api.settings import Settings
 from api.storage import StoreLockedError, open_application, redacted
 from api.users import UserDirectory, UsersFileError, add_user
+from domain.contracts.amendments import AMENDMENT_LIFECYCLE
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from projections.rebuild import rebuild
 from projections.runtime import Projections
@@ -81,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     diagram = commands.add_parser("diagram", help="print a lifecycle as a Mermaid diagram")
-    diagram.add_argument("lifecycle", choices=["contract"], nargs="?", default="contract")
+    diagram.add_argument("lifecycle", choices=sorted(LIFECYCLES), nargs="?", default="contract")
     diagram.set_defaults(run=_diagram)
     return parser
 
@@ -137,6 +138,10 @@ def _projections_status(args: argparse.Namespace) -> int:
 
 def _projections_rebuild(args: argparse.Namespace) -> int:
     with _projections() as views:
+        bar = Progress(views.head(), "registering customers from their contracts")
+        registered = views.app.customers.register_from_contracts(done=bar.advance)
+        bar.close()
+        print(f"customers: {registered} registered from the contracts that name them")
         names = [args.name] if args.name else list(views.views)
         unknown = set(names) - set(views.views)
         if unknown:
@@ -185,8 +190,11 @@ def _keys_new(args: argparse.Namespace) -> int:
     return 0
 
 
+LIFECYCLES = {"contract": CONTRACT_LIFECYCLE, "amendment": AMENDMENT_LIFECYCLE}
+
+
 def _diagram(args: argparse.Namespace) -> int:
-    print(CONTRACT_LIFECYCLE.mermaid(title="contract"))
+    print(LIFECYCLES[args.lifecycle].mermaid(title=args.lifecycle))
     return 0
 
 

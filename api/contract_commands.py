@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from api.fields import BusinessDate, Identifier, MoneyIn, Text
-from api.schemas import Body, Step
+from api.schemas import AmendmentChanges, Body, Step
 from domain.actors import Actor
 from domain.contracts.contract import Contract
 from domain.contracts.service import ContractDesk
@@ -26,11 +26,13 @@ class Submit(Body):
 class Approve(Body):
     step: Step
     comment: Text | None = None
+    on_behalf_of: Identifier | None = None  # a deputy acts for who delegated the role
 
 
 class Reject(Body):
     step: Step
     reason: Text
+    on_behalf_of: Identifier | None = None
 
 
 class Sign(Body):
@@ -74,6 +76,23 @@ class Terminate(Body):
     reason: Text
 
 
+class Amend(Body):
+    changes: AmendmentChanges
+    reason: Text
+
+
+class ApproveAmendment(Approve):
+    pass
+
+
+class RejectAmendment(Reject):
+    pass
+
+
+class WithdrawAmendment(Body):
+    reason: Text
+
+
 Run = Callable[[ContractDesk, Actor, UUID, Any, dict[str, Any]], Contract]
 
 
@@ -93,13 +112,15 @@ COMMANDS: dict[str, Command] = {
     "approve": Command(
         Approve,
         lambda desk, actor, cid, body, how: desk.approve(
-            actor, cid, body.step, body.comment, **how
+            actor, cid, body.step, body.comment, body.on_behalf_of, **how
         ),
         "Grant one approval step; never by the owner or creator, one step per user a round.",
     ),
     "reject": Command(
         Reject,
-        lambda desk, actor, cid, body, how: desk.reject(actor, cid, body.step, body.reason, **how),
+        lambda desk, actor, cid, body, how: desk.reject(
+            actor, cid, body.step, body.reason, body.on_behalf_of, **how
+        ),
         "Send the contract back to draft, clearing every approval of the round.",
     ),
     "sign": Command(
@@ -151,5 +172,32 @@ COMMANDS: dict[str, Command] = {
         Terminate,
         lambda desk, actor, cid, body, how: desk.terminate(actor, cid, body.reason, **how),
         "End a contract before acceptance; goods shipped stay owed.",
+    ),
+    "amend": Command(
+        Amend,
+        lambda desk, actor, cid, body, how: desk.amend(
+            actor, cid, body.changes.changes(), body.reason, **how
+        ),
+        "Ask to change a signed or executing contract's amount, payment terms, delivery date, "
+        "lines or title (SPEC §2.1); routing on the new amount says which steps approve it.",
+    ),
+    "approve_amendment": Command(
+        ApproveAmendment,
+        lambda desk, actor, cid, body, how: desk.approve_amendment(
+            actor, cid, body.step, body.comment, body.on_behalf_of, **how
+        ),
+        "Grant one step of the pending amendment; the last grant applies it.",
+    ),
+    "reject_amendment": Command(
+        RejectAmendment,
+        lambda desk, actor, cid, body, how: desk.reject_amendment(
+            actor, cid, body.step, body.reason, body.on_behalf_of, **how
+        ),
+        "Discard the pending amendment; the contract stays as it is.",
+    ),
+    "withdraw_amendment": Command(
+        WithdrawAmendment,
+        lambda desk, actor, cid, body, how: desk.withdraw_amendment(actor, cid, body.reason, **how),
+        "Withdraw the pending amendment (its requester or a contract specialist).",
     ),
 }

@@ -39,6 +39,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "zhao.qiang": ("赵强", ["finance"]),
     "chen.jing": ("陈静", ["manager"]),
     "liu.yang": ("刘洋", ["director"]),
+    "zhou.min": ("周敏", ["manager"]),  # the director's deputy while on leave
     "sun.li": ("孙丽", ["customer_service"]),
     "qian.kefu": ("钱客服", ["customer_service"]),
     "zhou.shen": ("周审", ["auditor"]),
@@ -86,7 +87,23 @@ def seed_demo_data(app: ContractFlow) -> int:
     for index, story in progress(enumerate(COMPLAINTS), len(COMPLAINTS), "seeding complaints"):
         customer_id = CUSTOMERS[index % len(CUSTOMERS)][0]
         _complain(app, index, story, executing.get(customer_id) if index % 2 else None)
+    _leave_and_amend(app, next(iter(executing.values())))
     return len(TARGETS)
+
+
+def _leave_and_amend(app: ContractFlow, contract_id: UUID) -> None:
+    """The director is on leave with 周敏 deciding for them; a customer's credit limit is
+    set; and an executing contract waits on an amendment's steps (SPEC §2.1–§2.3)."""
+    today = app.today()
+    app.delegations.create(
+        _actor("liu.yang"), "zhou.min", "director", today - timedelta(days=2),
+        today + timedelta(days=12), "年假",
+    )  # fmt: skip
+    app.customers.update(_actor("zhao.qiang"), "CUST-002", {"credit_limit": Decimal("800000.00")})
+    contract = app.contracts.get(_actor("wang.fang"), contract_id)
+    changes = {"amount": max(contract.amount * 3, Decimal("1200000.00"))}
+    app.contracts.amend(_actor(contract.owner), contract_id, changes, "客户追加采购，扩大供货范围")
+    app.contracts.approve_amendment(_actor("wang.fang"), contract_id, "contract_review", "条款已核")
 
 
 # (days ago received, category, how far the loop got): every state, some overdue, some reopened.

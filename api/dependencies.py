@@ -37,6 +37,18 @@ def _actor(request: Request, _: Annotated[object, Security(_bearer)] = None) -> 
     return user.actor
 
 
+def with_loans(app: ContractFlow, views: Projections, actor: Actor) -> Actor:
+    """The actor with the roles lent to them today (SPEC §2.2), to offer what they may
+    decide on another's behalf. Read as the view stands (a delegation's own command brings
+    it up to date), so that a read never waits to write a view's position."""
+    lent = views.views["delegations"].received(actor.id, app.today())  # type: ignore[attr-defined]
+    return actor.with_loans(lent)
+
+
+def _lending_actor(request: Request, actor: Annotated[Actor, Depends(_actor)]) -> Actor:
+    return with_loans(_application(request), _projections(request), actor)
+
+
 def _expected_version(
     if_match: Annotated[str | None, Header(description='"<version>" from the ETag')] = None,
 ) -> int | None:
@@ -78,5 +90,6 @@ def parse_id(value: str) -> UUID:
 Application = Annotated[ContractFlow, Depends(_application)]
 Directory = Annotated[UserDirectory, Depends(_directory)]
 Views = Annotated[Projections, Depends(_projections)]
+LendingActor = Annotated[Actor, Depends(_lending_actor)]  # with the roles lent to them today
 CurrentActor = Annotated[Actor, Depends(_actor)]
 ExpectedVersion = Annotated[int | None, Depends(_expected_version)]

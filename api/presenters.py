@@ -10,11 +10,12 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 
 from domain.actors import Actor
-from domain.chain import event_data
+from domain.chain import event_data, plain
 from domain.complaints.complaint import Complaint
 from domain.complaints.policy import my_actions as complaint_actions_for
 from domain.contracts.contract import Contract
 from domain.contracts.policy import my_actions as contract_actions_for
+from domain.customers.customer import Customer
 from domain.money import format_money
 
 
@@ -41,6 +42,8 @@ def contract_body(contract: Contract, open_complaints: int, actor: Actor) -> dic
         "version": contract.version,
         "required_approvals": contract.required_approvals,
         "approvals": contract.approvals,
+        "amendment": plain(contract.amendment.as_dict()) if contract.amendment else None,
+        "amendments": [plain(applied.as_dict()) for applied in contract.amendments],
         "allowed_actions": contract.allowed_actions,
         "my_actions": contract_actions_for(actor, contract),
         "totals": {
@@ -54,6 +57,12 @@ def contract_body(contract: Contract, open_complaints: int, actor: Actor) -> dic
         "created_at": contract.created_on,
         "updated_at": contract.modified_on,
     }
+
+
+def customer_body(customer: Customer) -> dict[str, Any]:
+    body = customer.as_dict()
+    limit = body["credit_limit"]
+    return body | {"credit_limit": None if limit is None else format_money(limit)}
 
 
 def history_body(aggregate_id: UUID, events: Iterable[DomainEventProtocol[UUID]]) -> dict[str, Any]:

@@ -19,9 +19,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api import schemas
-from api.dependencies import CurrentActor, Views
-from api.presenters import complaint_body, contract_body
+from api.dependencies import CurrentActor, LendingActor, Views
+from api.presenters import complaint_body, contract_body, customer_body
 from domain.actors import Actor
+from domain.delegations.delegation import as_dict
 from domain.errors import InvalidInputError
 from domain.idempotency import IdempotentRequest
 
@@ -55,12 +56,16 @@ class Reply(ABC):
             body = self.model.model_validate(self.payloads([aggregate])[0]).model_dump_json()
             headers = {"ETag": f'"{aggregate.version}"'}
             if self.status == 201:
-                headers["Location"] = f"{self.collection}/{aggregate.id}"
+                headers["Location"] = f"{self.collection}/{self.key(aggregate)}"
             self._rendered[key] = {"status": self.status, "headers": headers, "body": body}
         return self._rendered[key]
 
     def __call__(self, aggregate: Any) -> Response:
         return stored_response(self.render(aggregate))
+
+    def key(self, aggregate: Any) -> str:
+        """How a resource is named in its URL."""
+        return str(aggregate.id)
 
 
 class ContractReply(Reply):
@@ -87,6 +92,25 @@ class ComplaintReply(Reply):
 
     def payloads(self, complaints: list[Any]) -> list[dict[str, Any]]:
         return [complaint_body(complaint, self.actor) for complaint in complaints]
+
+
+class CustomerReply(Reply):
+    model = schemas.RegisteredCustomer
+    collection = "/api/customers"
+
+    def payloads(self, customers: list[Any]) -> list[dict[str, Any]]:
+        return [customer_body(customer) for customer in customers]
+
+    def key(self, aggregate: Any) -> str:
+        return str(aggregate.customer_id)
+
+
+class DelegationReply(Reply):
+    model = schemas.DelegationOut
+    collection = "/api/delegations"
+
+    def payloads(self, delegations: list[Any]) -> list[dict[str, Any]]:
+        return [as_dict(delegation) for delegation in delegations]
 
 
 async def _idempotent(request: Request, reply: Reply) -> None:
@@ -122,7 +146,7 @@ def _open_complaints(request: Request, views: Views) -> dict[str, int]:
 
 async def _contract_reply(
     request: Request,
-    actor: CurrentActor,
+    actor: LendingActor,
     open_complaints: Annotated[dict[str, int], Depends(_open_complaints)],
 ) -> ContractReply:
     reply = ContractReply(actor, _status(request), open_complaints)
@@ -136,5 +160,19 @@ async def _complaint_reply(request: Request, actor: CurrentActor) -> ComplaintRe
     return reply
 
 
+async def _customer_reply(request: Request, actor: CurrentActor) -> CustomerReply:
+    reply = CustomerReply(actor, _status(request))
+    await _idempotent(request, reply)
+    return reply
+
+
+async def _delegation_reply(request: Request, actor: CurrentActor) -> DelegationReply:
+    reply = DelegationReply(actor, _status(request))
+    await _idempotent(request, reply)
+    return reply
+
+
 ContractReplies = Annotated[ContractReply, Depends(_contract_reply)]
+DelegationReplies = Annotated[DelegationReply, Depends(_delegation_reply)]
+CustomerReplies = Annotated[CustomerReply, Depends(_customer_reply)]
 ComplaintReplies = Annotated[ComplaintReply, Depends(_complaint_reply)]

@@ -7,14 +7,19 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from uuid import UUID
 
 from fastapi.responses import Response
 
 from api.books import Books
 from api.exports import export
 from api.periods import month_bounds, period_bounds
-from api.presenters import money_from_cents
+from api.presenters import customer_body, money_from_cents
 from domain.actors import Actor
+from domain.contracts.policy import authorize_register
+from domain.delegations.delegation import as_dict
+from domain.delegations.service import SEE_ALL
+from domain.errors import NotFoundError
 from projections.receivables_reports import BUCKETS, bucket_of
 from projections.runtime import Projections
 
@@ -130,6 +135,7 @@ def performance(views: Projections, books: Books, period: str, today: date) -> d
 
 
 def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
+    """The caller's steps, and those of roles lent to them today (SPEC §2.2)."""
     views.refresh("ledger")
     now = datetime.now(UTC)
     items = []
@@ -143,6 +149,9 @@ def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
             "amount": money_from_cents(row["amount"]),
             "currency": row["currency"],
             "step": row["step"],
+            "kind": row["kind"],
+            "amendment": row["amendment"],
+            "on_behalf_of": row["on_behalf_of"],
             "submitted_at": submitted_at,
             "hours_waiting": round((now - submitted_at).total_seconds() / 3600, 2),
         })  # fmt: skip
@@ -213,3 +222,50 @@ def _contract(row: dict[str, Any]) -> dict[str, Any]:
         "next_due": row["next_due"],
         "days_overdue": row["days_overdue"],
     }
+
+
+def delegations(app: Any, views: Projections, actor: Actor) -> list[dict[str, Any]]:
+    """The delegations `actor` may see, newest first; one whose last day has passed is
+    recorded as expired the first time it is listed after (SPEC §2.2)."""
+    views.refresh("delegations")
+    view = views.views["delegations"]
+    due = [UUID(found) for found in view.past_their_end(app.today())]  # type: ignore[attr-defined]
+    if due and app.delegations.expire_due(due, app.today()):
+        views.refresh("delegations")
+    ids = view.ids(None if actor.has(*SEE_ALL) else actor.id)  # type: ignore[attr-defined]
+    return [as_dict(app.delegations.get(actor, UUID(found))) for found in ids]
+
+
+def customer_ids(
+    views: Projections, actor: Actor, q: str | None, credit_class: str | None, sort: str
+) -> list[str]:
+    """The register's customers `actor` may see, matching and sorted (SPEC §2.3)."""
+    owner = authorize_register(actor)
+    views.refresh("customers", "ledger")
+    only = views.contracts.customers_of(owner) if owner else None
+    rows = views.views["customers"].search(q, credit_class, only, sort)  # type: ignore[attr-defined]
+    return [row["customer_id"] for row in rows]
+
+
+def customer(
+    app: Any, views: Projections, actor: Actor, books: Books, customer_id: str, today: date
+) -> dict[str, Any]:
+    """One customer with its figures in the books' currency; a sales user sees a customer
+    of own contracts only, and the figures of those contracts."""
+    owner = authorize_register(actor)
+    views.refresh("ledger", "receivables", "complaints")
+    if owner is not None and customer_id not in views.contracts.customers_of(owner):
+        raise NotFoundError(f"no customer {customer_id}")
+    found = app.customers.get(customer_id)
+    ledger = views.contracts.customer_figures(customer_id, books.currency, owner)
+    aging = views.receivables.aging(today, replace(books.scope, customer_id=customer_id))
+    overdue = sum(row["total"] - row[BUCKETS[0]] for row in aging)
+    figures = {
+        "currency": books.currency,
+        "contracts_by_state": ledger["contracts_by_state"],
+        "receivable": money_from_cents(ledger["receivable"]),
+        "overdue": money_from_cents(overdue),
+        "open_complaints": views.complaints.open_by_customer(owner).get(customer_id, 0),
+        "credit_used": money_from_cents(ledger["credit_used"]),
+    }
+    return customer_body(found) | {"figures": figures}

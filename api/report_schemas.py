@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -79,7 +80,10 @@ class InboxItem(BaseModel):
     amount: Money
     currency: str
     step: Step
-    submitted_at: datetime
+    kind: Literal["approval", "amendment"]
+    amendment: str | None  # its number, for an amendment step
+    on_behalf_of: str | None  # the delegator, when a lent role brings the step here
+    submitted_at: datetime  # when the round or the amendment was asked for
     hours_waiting: float
 
 

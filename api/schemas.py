@@ -28,6 +28,7 @@ from domain.contracts.terms import (
     DEFAULT_DUE_DAYS,
     DUE_DAYS,
 )
+from domain.delegations.service import DELEGABLE_ROLES
 
 Step = Literal["contract_review", "manager_approval", "finance_review", "director_approval"]
 State = Literal["draft", "review", "signed", "executing", "accepted", "paid", "terminated"]
@@ -80,13 +81,11 @@ class ContractCreate(Body):
         return terms
 
 
-class ContractRevise(Body):
-    """Only the fields sent change; `owner` and `number` are fixed at creation."""
+class AmendmentChanges(Body):
+    """What an amendment changes (SPEC §2.1): only the fields sent."""
 
     title: Name = None  # type: ignore[assignment] - omitted means unchanged; null is refused
-    customer: Customer = None  # type: ignore[assignment]
     amount: MoneyIn = None  # type: ignore[assignment]
-    currency: Currency = None  # type: ignore[assignment]
     payment_terms: PaymentTerms = None  # type: ignore[assignment]
     delivery_due: BusinessDate | None = None
     lines: list[Line] | None = Field(default=None, max_length=1000)
@@ -98,12 +97,21 @@ class ContractRevise(Body):
         return changes
 
 
+class ContractRevise(AmendmentChanges):
+    """A draft's revision: the same, and its customer and currency too; `owner` and
+    `number` are fixed at creation."""
+
+    customer: Customer = None  # type: ignore[assignment]
+    currency: Currency = None  # type: ignore[assignment]
+
+
 # Responses.
 
 
 class Approval(BaseModel):
     step: Step
     by: str
+    on_behalf_of: str | None = None  # the delegator, when a deputy decided (SPEC §2.2)
     at: datetime
 
 
@@ -132,6 +140,22 @@ class PaymentTermsOut(BaseModel):
     due_days: int
 
 
+class AmendmentApproval(Approval):
+    comment: str | None = None
+
+
+class AmendmentOut(BaseModel):
+    number: str
+    changes: dict[str, Any]
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    required_approvals: list[Step]
+    approvals: list[AmendmentApproval]
+    state: Literal["pending", "applied"]
+    applied_at: datetime | None
+
+
 class ContractOut(BaseModel):
     id: str
     number: str
@@ -147,6 +171,8 @@ class ContractOut(BaseModel):
     version: int
     required_approvals: list[Step]
     approvals: list[Approval]
+    amendment: AmendmentOut | None  # the pending one
+    amendments: list[AmendmentOut]  # the applied ones, in order
     allowed_actions: list[str]
     my_actions: list[str]
     totals: Totals
@@ -156,6 +182,94 @@ class ContractOut(BaseModel):
     created_by: str
     created_at: datetime
     updated_at: datetime
+
+
+class Contact(Body):
+    name: Name
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+() -]{3,32}$")] | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")] | None = None
+
+
+class CustomerUpdate(Body):
+    """Only the fields sent change (SPEC §2.3)."""
+
+    name: Name = None  # type: ignore[assignment] - omitted means unchanged; null is refused
+    credit_class: CreditClass | None = None
+    credit_limit: MoneyIn | None = None
+    contacts: list[Contact] | None = Field(default=None, max_length=50)
+    notes: Text | None = None
+
+    def changes(self) -> dict[str, Any]:
+        changes = self.model_dump(exclude_unset=True)
+        if "contacts" in changes and changes["contacts"] is None:
+            changes["contacts"] = []  # null clears the list
+        return changes
+
+
+class CustomerCreate(CustomerUpdate):
+    id: Identifier
+    name: Name
+
+    def details(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"id"})
+
+
+class RegisteredCustomer(BaseModel):
+    id: str
+    name: str
+    credit_class: CreditClass | None
+    credit_limit: Money | None
+    contacts: list[dict[str, Any]]
+    notes: str | None
+    version: int
+
+
+class CustomerFigures(BaseModel):
+    currency: str
+    contracts_by_state: dict[str, int]
+    receivable: Money
+    overdue: Money
+    open_complaints: int
+    credit_used: Money  # receivable, plus the remaining of signed and executing contracts
+
+
+class CustomerWithFigures(RegisteredCustomer):
+    figures: CustomerFigures
+
+
+class CustomerList(BaseModel):
+    items: list[RegisteredCustomer]
+    total: int
+    limit: int
+    offset: int
+
+
+DelegableRole = Literal["contract_specialist", "manager", "finance", "director"]
+assert set(DelegableRole.__args__) == DELEGABLE_ROLES  # type: ignore[attr-defined]
+
+
+class DelegationCreate(Body):
+    to: Identifier
+    role: DelegableRole
+    starts_on: BusinessDate
+    ends_on: BusinessDate
+    reason: Text
+
+
+class DelegationOut(BaseModel):
+    id: str
+    delegator: str
+    to: str
+    role: DelegableRole
+    starts_on: date
+    ends_on: date
+    reason: str
+    state: Literal["active", "revoked", "expired"]
+    version: int
+
+
+class DelegationList(BaseModel):
+    items: list[DelegationOut]
 
 
 class ContractList(BaseModel):

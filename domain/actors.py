@@ -21,6 +21,12 @@ ROLES = frozenset(
 class Actor:
     id: str
     roles: frozenset[str]
+    # Roles lent to them today, as (delegator, role) (SPEC §2.2): what they may decide on
+    # another's behalf. Read to offer actions; a decision checks the delegation itself.
+    lent: frozenset[tuple[str, str]] = frozenset()
+
+    def with_loans(self, lent: frozenset[tuple[str, str]]) -> Actor:
+        return Actor(self.id, self.roles, lent)
 
     def has(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)

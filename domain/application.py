@@ -14,11 +14,14 @@ from domain.chain import seal_pending
 from domain.complaints.complaint import Complaint
 from domain.complaints.policy import ServiceLevels
 from domain.complaints.service import ComplaintDesk
+from domain.contracts.amendments import Amendment
 from domain.contracts.contract import Contract
 from domain.contracts.routing import ApprovalRouting
 from domain.contracts.service import ContractDesk
 from domain.contracts.terms import CustomerRef, Line, Movement, PaymentTerms
+from domain.customers.service import CustomerDesk
 from domain.dates import ensure_not_future
+from domain.delegations.service import DelegationDesk
 from domain.numbering import NumberSequence
 from domain.replay import ReplayingRepository, replay
 from domain.topics import MOVED  # noqa: F401 - registers the topics of moved classes
@@ -46,6 +49,8 @@ class ContractFlow(Application):
         self.timezone = ZoneInfo(timezone)
         self.contracts = ContractDesk(self)
         self.complaints = ComplaintDesk(self)
+        self.delegations = DelegationDesk(self)
+        self.customers = CustomerDesk(self)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Every save chains its events to their aggregates' histories (tamper evidence)."""
@@ -58,7 +63,7 @@ class ContractFlow(Application):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
-        for value_type in (CustomerRef, PaymentTerms, Line, Movement):
+        for value_type in (CustomerRef, PaymentTerms, Line, Movement, Amendment):
             transcoder.register(ValueAsDict(value_type))
 
     def today(self) -> date:

@@ -40,8 +40,11 @@ def retry_on_conflict(attempt: Callable[[], T]) -> T:
     raise BusyError(f"gave up after {MAX_ATTEMPTS} conflicting attempts; try again")
 
 
-def change(app: Any, load: Callable[[], T], command: Callable[[T], None], **how: Unpack[How]) -> T:
-    """Load, check `If-Match`, run the command and save, retrying on conflicts."""
+def change(
+    app: Any, load: Callable[[], T], command: Callable[[T], list[Any] | None], **how: Unpack[How]
+) -> T:
+    """Load, check `If-Match`, run the command and save (with any other aggregate the
+    command returns, in the same transaction), retrying on conflicts."""
     expected = how.get("expected")
 
     def decide() -> list[Any]:
@@ -52,8 +55,7 @@ def change(app: Any, load: Callable[[], T], command: Callable[[T], None], **how:
                 f"If-Match names version {expected}; the resource is at {version}",
                 current_version=version,
             )
-        command(aggregate)
-        return [aggregate]
+        return [aggregate, *(command(aggregate) or [])]
 
     return record(app, decide, how.get("once"))
 

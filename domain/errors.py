@@ -102,6 +102,38 @@ class AlreadyApprovedError(ConflictError):
     code = "already_approved"
 
 
+class AmendmentPendingError(ConflictError):
+    """SPEC §2.1: while an amendment is pending, no other, no acceptance, no termination."""
+
+    code = "amendment_pending"
+
+
+class NoAmendmentPendingError(ConflictError):
+    code = "no_amendment_pending"
+
+
+class AmendmentBelowRecordedError(ConflictError):
+    """An amended amount below what was already shipped, invoiced or collected."""
+
+    code = "amendment_below_recorded"
+
+
+class DuplicateCustomerError(ConflictError):
+    code = "duplicate_customer"
+
+
+class DelegationOverlapsError(ConflictError):
+    """SPEC §2.2: one user delegates one role to one deputy at a time."""
+
+    code = "delegation_overlaps"
+
+
+class NotDelegatedError(ForbiddenError):
+    """`on_behalf_of` names someone who has not lent the step's role to the caller today."""
+
+    code = "not_delegated"
+
+
 class DateOutOfOrderError(ConflictError):
     code = "date_out_of_order"
 

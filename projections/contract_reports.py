@@ -67,6 +67,36 @@ class ContractReports:
         )
         return rows, int(total)
 
+    def customers_of(self, owner: str) -> set[str]:
+        """The customers a sales rep's own contracts name."""
+        rows = self.ledger.rows(
+            f"SELECT DISTINCT customer_id FROM {self.ledger.t('ledger')} WHERE owner = ?", [owner]
+        )
+        return {row["customer_id"] for row in rows}
+
+    def customer_figures(
+        self, customer_id: str, currency: str, owner: str | None
+    ) -> dict[str, Any]:
+        """One customer's contracts by state, receivable, and credit used (receivable plus the
+        remaining of its signed and executing contracts), in cents, in one currency."""
+        clauses, params = ["customer_id = ?", "currency = ?"], [customer_id, currency]
+        if owner is not None:
+            clauses.append("owner = ?")
+            params.append(owner)
+        rows = self.ledger.rows(
+            f"SELECT state, COUNT(*) AS n, SUM(shipped - collected) AS receivable, "
+            "SUM(CASE WHEN state IN ('signed', 'executing') THEN amount - collected ELSE 0 END) "
+            f"AS committed FROM {self.ledger.t('ledger')} WHERE {' AND '.join(clauses)} "
+            "GROUP BY state",
+            params,
+        )
+        receivable = sum(int(row["receivable"] or 0) for row in rows)
+        return {
+            "contracts_by_state": {row["state"]: int(row["n"]) for row in rows},
+            "receivable": receivable,
+            "credit_used": receivable + sum(int(row["committed"] or 0) for row in rows),
+        }
+
     def _search_revealed(
         self,
         where: str,
@@ -111,27 +141,59 @@ class ContractReports:
         return rows
 
     def inbox(self, actor: Actor) -> list[dict[str, Any]]:
-        """Steps the actor may grant now, oldest submission first."""
-        ledger, approvals = self.ledger.t("ledger"), self.ledger.t("ledger_approvals")
-        rows = self._ledger_rows(
-            f"SELECT * FROM {ledger} WHERE state = 'review' ORDER BY submitted_at, position"
+        """Steps the actor may grant now, of review rounds and of pending amendments,
+        the longest waiting first; and those of each role lent to them today, to decide on
+        the delegator's behalf (SPEC §2.2)."""
+        ledger = self.ledger.t("ledger")
+        rounds = self._ledger_rows(
+            f"SELECT *, 'approval' AS kind, NULL AS amendment, NULL AS requested_by "
+            f"FROM {ledger} WHERE state = 'review'"
         )
-        granted: dict[str, dict[str, str]] = defaultdict(dict)
-        for grant in self.ledger.rows(
-            f"SELECT a.contract_id, a.step, a.granted_by FROM {approvals} a "
-            f"JOIN {ledger} l ON l.contract_id = a.contract_id WHERE l.state = 'review'"
-        ):
-            granted[grant["contract_id"]][grant["step"]] = grant["granted_by"]
+        amendments = self._ledger_rows(
+            f"SELECT l.*, 'amendment' AS kind, a.number AS amendment, a.requested_by, "
+            f"a.required AS amendment_required, a.requested_at AS amendment_asked "
+            f"FROM {self.ledger.t('ledger_amendments')} a JOIN {ledger} l "
+            "ON l.contract_id = a.contract_id"
+        )
+        for row in amendments:
+            row["required"], row["submitted_at"] = row["amendment_required"], row["amendment_asked"]
+        granted = {
+            "approval": self._grants("ledger_approvals", "l.state = 'review'"),
+            "amendment": self._grants("ledger_amendment_grants", "1 = 1"),
+        }
+        deciders = [(actor, None)] + [
+            (Actor(actor.id, frozenset({role})), delegator)
+            for delegator, role in sorted(actor.lent)
+        ]
         items = []
-        for row in rows:
-            done = granted[row["contract_id"]]
+        for row in sorted([*rounds, *amendments], key=lambda r: (r["submitted_at"], r["position"])):
+            done = granted[row["kind"]][row["contract_id"]]
+            grantors = [person for people in done.values() for person in people]
+            makers = (row["owner"], row["created_by"], row["requested_by"])
             for step in json.loads(row["required"]):
-                refusal = step_refusal(
-                    actor, step, row["owner"], row["created_by"], done.values(), granting=True
-                )
-                if step not in done and refusal is None:
-                    items.append({**row, "step": step})
+                if step in done:
+                    continue
+                for decider, delegator in deciders:
+                    refusal = step_refusal(
+                        decider, step, makers, grantors, granting=True,
+                        on_behalf_of=delegator,
+                    )  # fmt: skip
+                    if refusal is None:
+                        items.append({**row, "step": step, "on_behalf_of": delegator})
+                        break
         return items
+
+    def _grants(self, table: str, where: str) -> dict[str, dict[str, tuple[str, str | None]]]:
+        """contract → step → who granted it and for whom, for the contracts `where` picks."""
+        granted: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+        for grant in self.ledger.rows(
+            f"SELECT a.contract_id, a.step, a.granted_by, a.on_behalf_of "
+            f"FROM {self.ledger.t(table)} a "
+            f"JOIN {self.ledger.t('ledger')} l ON l.contract_id = a.contract_id WHERE {where}"
+        ):
+            people = (grant["granted_by"], grant["on_behalf_of"])
+            granted[grant["contract_id"]][grant["step"]] = people
+        return granted
 
     def performance(self, first: date, last: date, as_of: date, scope: Scope) -> dict[str, Any]:
         """Counts and amounts signed, shipped and collected per month of [first, last], and

@@ -9,13 +9,21 @@ import json
 from typing import Any
 
 from domain.contracts.contract import Contract
+from domain.customers.customer import Customer
 from projections.store import AggregateWriter, Writer
 from projections.view import Handler, View, cents, recorded
 
 
 class LedgerView(View):
     name = "ledger"
-    tables = ("ledger", "ledger_approvals", "ledger_history")
+    tables = (
+        "ledger",
+        "ledger_approvals",
+        "ledger_history",
+        "ledger_amendments",
+        "ledger_amendment_grants",
+    )
+    version = 2  # amendments
 
     def schema(self) -> list[str]:
         return [
@@ -30,7 +38,7 @@ class LedgerView(View):
                 ON {self.t("ledger")} (state, position)""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_approvals")} (
                 contract_id TEXT NOT NULL, step TEXT NOT NULL, granted_by TEXT NOT NULL,
-                PRIMARY KEY (contract_id, step))""",
+                on_behalf_of TEXT, PRIMARY KEY (contract_id, step))""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_history")} (
                 position BIGINT PRIMARY KEY, contract_id TEXT NOT NULL,
                 recorded_at TEXT NOT NULL, state TEXT NOT NULL, amount BIGINT NOT NULL,
@@ -38,6 +46,12 @@ class LedgerView(View):
                 collected BIGINT NOT NULL)""",
             f"""CREATE INDEX IF NOT EXISTS ledger_history{self.suffix}_by_contract
                 ON {self.t("ledger_history")} (contract_id, recorded_at)""",
+            f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_amendments")} (
+                contract_id TEXT PRIMARY KEY, number TEXT NOT NULL, requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL, required TEXT NOT NULL)""",
+            f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_amendment_grants")} (
+                contract_id TEXT NOT NULL, step TEXT NOT NULL, granted_by TEXT NOT NULL,
+                on_behalf_of TEXT, PRIMARY KEY (contract_id, step))""",
         ]
 
     def apply(self, writer: Writer, event: Any, position: int) -> None:
@@ -70,6 +84,12 @@ class LedgerView(View):
             Contract.Invoiced: self._totals("invoiced", 1),
             Contract.PaymentReceived: self._totals("collected", 1),
             Contract.Refunded: self._totals("collected", -1),
+            Contract.AmendmentRequested: self._amendment_requested,
+            Contract.AmendmentApproved: self._amendment_approved,
+            Contract.Amended: self._amended,
+            Contract.AmendmentRejected: self._amendment_closed,
+            Contract.AmendmentWithdrawn: self._amendment_closed,
+            Customer.Updated: self._customer_renamed,
         }
 
     def _created(self, w: AggregateWriter, event: Any, position: int) -> None:
@@ -85,7 +105,41 @@ class LedgerView(View):
         )  # fmt: skip
 
     def _revised(self, w: AggregateWriter, event: Any, position: int) -> None:
-        contract_id, changes = str(event.originator_id), event.changes
+        self._change_terms(w, str(event.originator_id), event.changes)
+
+    def _customer_renamed(self, w: AggregateWriter, event: Any, position: int) -> None:
+        """The register's name is the one the ledger shows, on every contract (SPEC §2.3)."""
+        if "name" in event.changes:
+            w.execute(
+                f"UPDATE {self.t('ledger')} SET customer_name = ? WHERE customer_id = ?",
+                (self.hide(event.changes["name"]), event.customer_id),
+            )
+
+    def _amendment_requested(self, w: AggregateWriter, event: Any, position: int) -> None:
+        w.execute(
+            f"INSERT INTO {self.t('ledger_amendments')} VALUES (?, ?, ?, ?, ?)",
+            (str(event.originator_id), event.number, event.actor, recorded(event.timestamp),
+             json.dumps(event.required_approvals)),
+        )  # fmt: skip
+
+    def _amendment_approved(self, w: AggregateWriter, event: Any, position: int) -> None:
+        w.execute(
+            f"INSERT INTO {self.t('ledger_amendment_grants')} VALUES (?, ?, ?, ?)",
+            (str(event.originator_id), event.grant["step"], event.grant["by"],
+             event.grant.get("on_behalf_of")),
+        )  # fmt: skip
+
+    def _amended(self, w: AggregateWriter, event: Any, position: int) -> None:
+        self._amendment_closed(w, event, position)
+        self._change_terms(w, str(event.originator_id), event.changes)
+
+    def _amendment_closed(self, w: AggregateWriter, event: Any, position: int) -> None:
+        for table in ("ledger_amendments", "ledger_amendment_grants"):
+            w.execute(
+                f"DELETE FROM {self.t(table)} WHERE contract_id = ?", (str(event.originator_id),)
+            )
+
+    def _change_terms(self, w: AggregateWriter, contract_id: str, changes: dict[str, Any]) -> None:
         updates: dict[str, Any] = {}
         if "title" in changes:
             updates["title"] = self.hide(changes["title"])
@@ -114,8 +168,13 @@ class LedgerView(View):
 
     def _approved(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
-            f"INSERT INTO {self.t('ledger_approvals')} VALUES (?, ?, ?)",
-            (str(event.originator_id), event.step, event.actor),
+            f"INSERT INTO {self.t('ledger_approvals')} VALUES (?, ?, ?, ?)",
+            (
+                str(event.originator_id),
+                event.step,
+                event.actor,
+                getattr(event, "on_behalf_of", None),
+            ),
         )
 
     def _rejected(self, w: AggregateWriter, event: Any, position: int) -> None:

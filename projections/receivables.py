@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.contracts.contract import Contract
+from domain.customers.customer import Customer
 from projections.store import AggregateWriter
 from projections.view import Handler, View, cents, recorded
 
@@ -43,6 +44,8 @@ class ReceivablesView(View):
             Contract.Shipped: self._shipped,
             Contract.PaymentReceived: self._collected(1),
             Contract.Refunded: self._collected(-1),
+            Customer.Registered: self._registered,
+            Customer.Updated: self._renamed,
         }
 
     def _created(self, w: AggregateWriter, event: Any, position: int) -> None:
@@ -66,6 +69,15 @@ class ReceivablesView(View):
                 (customer["id"], str(event.originator_id)),
             )
             self._name_customer(w, customer, position)
+
+    def _registered(self, w: AggregateWriter, event: Any, position: int) -> None:
+        self._name_customer(w, {"id": event.customer_id, "name": event.name}, position)
+
+    def _renamed(self, w: AggregateWriter, event: Any, position: int) -> None:
+        """A rename in the register renames the customer in every report (SPEC §2.3)."""
+        if "name" in event.changes:
+            renamed = {"id": event.customer_id, "name": event.changes["name"]}
+            self._name_customer(w, renamed, position)
 
     def _name_customer(self, w: AggregateWriter, customer: dict[str, Any], position: int) -> None:
         """The latest name given to a customer id is the one reports show, whichever

@@ -20,6 +20,8 @@ from psycopg.sql import SQL, Identifier
 from projections.complaint_reports import ComplaintReports
 from projections.complaints import ComplaintsView
 from projections.contract_reports import ContractReports
+from projections.customers import CustomersView
+from projections.delegations import DelegationsView
 from projections.ledger import LedgerView
 from projections.projector import BATCH_SIZE, UNAVAILABLE, Projector
 from projections.receivables import ReceivablesView
@@ -39,6 +41,8 @@ VIEW_CLASSES: tuple[type[View], ...] = (
     ComplaintsView,
     SealView,
     TreeView,
+    DelegationsView,
+    CustomersView,
 )
 
 

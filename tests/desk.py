@@ -50,7 +50,7 @@ class Desk:
         **headers: str,
     ) -> Response:
         return self.client.post(
-            f"/api/contracts/{contract['id']}/{action}",
+            f"/api/contracts/{contract['id']}/{action.replace('_', '-')}",  # SPEC §8 paths
             json=body or {},
             headers=self.as_user(by) | headers,
         )

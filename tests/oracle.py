@@ -4,7 +4,7 @@ plainly as possible, to check the views against. Figures are integer cents."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.contracts.contract import Contract
@@ -25,14 +25,18 @@ class Fact:
 def facts(app: Any) -> tuple[list[Fact], list[Fact]]:
     """Shipments and collections from every event in the log."""
     parties: dict[str, tuple[str, str]] = {}
+    due_days: dict[str, int] = {}  # the payment terms in force: an amendment's apply onwards
     shipments, collections = [], []
     for notification in app.recorder.select_notifications(start=None, limit=10**9):
         event = app.mapper.to_domain_event(notification)
         cid = str(event.originator_id)
         if isinstance(event, Contract.Created):
             parties[cid] = (event.terms["customer"]["id"], event.owner)
+            due_days[cid] = event.terms["payment_terms"]["due_days"]
         elif isinstance(event, Contract.Revised) and "customer" in event.changes:
             parties[cid] = (event.changes["customer"]["id"], parties[cid][1])
+        elif isinstance(event, Contract.Amended) and "payment_terms" in event.changes:
+            due_days[cid] = event.changes["payment_terms"]["due_days"]
         elif isinstance(event, Contract.Shipped | Contract.PaymentReceived | Contract.Refunded):
             customer, owner = parties[cid]
             sign = -1 if isinstance(event, Contract.Refunded) else 1
@@ -51,7 +55,7 @@ def facts(app: Any) -> tuple[list[Fact], list[Fact]]:
                 notification.id,
             )
             if isinstance(event, Contract.Shipped):
-                fact.due = event.due_on
+                fact.due = effective + timedelta(days=due_days[cid])
                 shipments.append(fact)
             else:
                 collections.append(fact)

@@ -10,6 +10,7 @@ from uuid import UUID
 from domain.application import ContractFlow
 from domain.errors import DomainError
 from tests.conftest import actor
+from tests.desk import DECIDERS
 
 START = date(2026, 1, 1)
 
@@ -50,8 +51,22 @@ def attempt(app: ContractFlow, operation: tuple[str, UUID, Decimal, int]) -> boo
             app.contracts.pay(finance, contract_id, amount, effective, f"P-{day}-{amount}-{kind}")
         elif kind == "refund":
             app.contracts.refund(finance, contract_id, amount, effective, "r")
+        elif kind == "amend":
+            amend(app, contract_id, amount, day)
         else:
             app.contracts.terminate(actor("chen.jing"), contract_id, "stop")
     except DomainError:
         return False
     return True
+
+
+def amend(app: ContractFlow, contract_id: UUID, amount: Decimal, day: int) -> None:
+    """An amendment of the amount and the due days, granted step by step (SPEC §2.1): the
+    new due days apply to later shipments only."""
+    terms = {"advance_percent": 0, "due_days": day % 90}
+    contract = app.contracts.amend(
+        actor("wang.fang"), contract_id, {"amount": amount * 10, "payment_terms": terms}, "r"
+    )
+    assert contract.amendment is not None
+    for step in contract.amendment.required:
+        app.contracts.approve_amendment(actor(DECIDERS[step]), contract_id, step, None)

@@ -8,7 +8,7 @@ from tests.desk import Desk, assert_problem
 
 def test_execution_waits_for_the_advance(desk: Desk) -> None:
     contract = desk.signed(payment_terms={"advance_percent": 30})
-    assert contract["allowed_actions"] == ["pay", "terminate"]
+    assert contract["allowed_actions"] == ["pay", "terminate", "amend"]
     assert_problem(desk.act(contract, "start", "li.lei"), 409, "advance_not_received")
     contract = desk.ok(contract, "pay", "zhao.qiang", {"amount": "29999.99", "reference": "A1"})
     assert_problem(desk.act(contract, "start", "li.lei"), 409, "advance_not_received")
@@ -44,7 +44,7 @@ def test_nothing_ships_before_execution(desk: Desk) -> None:
     body = assert_problem(
         desk.act(contract, "ship", "li.lei", {"amount": "1"}), 409, "invalid_transition"
     )
-    assert body["allowed_actions"] == ["start", "pay", "terminate"]
+    assert body["allowed_actions"] == ["start", "pay", "terminate", "amend"]
 
 
 def test_finance_records_payments_and_nobody_else(desk: Desk) -> None:

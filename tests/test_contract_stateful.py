@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -43,10 +44,12 @@ USERS = [
     "liu.yang",
     "zhou.shen",
     "ma.dual",
+    "zhou.min",
 ]
+DIRECTOR, DEPUTY = "liu.yang", "zhou.min"  # the director lends the role to a manager (§2.2)
 STEP_DECIDERS = {
     "contract_review": {"wang.fang", "ma.dual"},
-    "manager_approval": {"chen.jing", "ma.dual"},
+    "manager_approval": {"chen.jing", "ma.dual", "zhou.min"},
     "finance_review": {"zhao.qiang"},
     "director_approval": {"liu.yang"},
 }
@@ -55,12 +58,16 @@ MAY = {
     "start": {OWNER, "wang.fang", "ma.dual"},
     "ship": {OWNER, "wang.fang", "ma.dual"},
     "accept": {OWNER, "wang.fang", "ma.dual"},
-    "sign": {"wang.fang", "chen.jing", "ma.dual"},
+    "sign": {"wang.fang", "chen.jing", "ma.dual", "zhou.min"},
     "pay": {"zhao.qiang"},
     "invoice": {"zhao.qiang"},
     "refund": {"zhao.qiang"},
-    "terminate": {"chen.jing", "liu.yang", "ma.dual"},
+    "terminate": {"chen.jing", "liu.yang", "ma.dual", "zhou.min"},
+    "amend": {OWNER, "wang.fang", "ma.dual"},
 }
+SPECIALISTS = {"wang.fang", "ma.dual"}
+STEP_ACTIONS = ("approve", "reject", "approve_amendment", "reject_amendment")
+DECISIONS = ("Approved", "Rejected", "AmendmentApproved", "Amended", "AmendmentRejected")
 FROM = {
     "submit": {"draft"},
     "approve": {"review"},
@@ -73,8 +80,39 @@ FROM = {
     "refund": {"executing", "accepted", "terminated"},
     "accept": {"executing"},
     "terminate": {"draft", "review", "signed", "executing"},
+    "amend": {"signed", "executing"},
+    "approve_amendment": {"signed", "executing"},
+    "reject_amendment": {"signed", "executing"},
+    "withdraw_amendment": {"signed", "executing"},
 }
-RARITY = {"reject": 9, "terminate": 29}  # 1 in 10, 1 in 30 attempts go ahead
+# 1 in 10, 1 in 30 attempts go ahead: they undo progress, so keep them rare
+RARITY = {"reject": 9, "terminate": 29, "reject_amendment": 9, "withdraw_amendment": 9}
+AMENDED_AMOUNTS = [Decimal(x) for x in ("50000.00", "120000.00", "250000.00", "1200000.00")]
+
+
+def steps_for(amount: Decimal) -> list[str]:
+    return (
+        ["contract_review", "manager_approval"]
+        + (["finance_review"] if amount >= 200000 else [])
+        + (["director_approval"] if amount >= 1000000 else [])
+    )
+
+
+Grants = dict[str, tuple[str, str | None]]  # step → (who decided, on whose behalf)
+
+
+def people(granted: Grants) -> set[str | None]:
+    return {person for grant in granted.values() for person in grant} - {None}
+
+
+@dataclass
+class PendingAmendment:
+    amount: Decimal
+    required: list[str]
+    requester: str
+    granted: Grants = field(default_factory=dict)
+
+
 AMOUNTS = st.sampled_from(
     [Decimal(x) for x in ("0.01", "999.99", "25000.00", "50000.00", "100000.00")]
 )
@@ -91,12 +129,13 @@ class Model:
     advance_percent: int
     state: str = "draft"
     required: list[str] = field(default_factory=list)
-    granted: dict[str, str] = field(default_factory=dict)
+    granted: Grants = field(default_factory=dict)
     shipped: Decimal = Decimal(0)
     invoiced: Decimal = Decimal(0)
     paid: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
     references: set[str] = field(default_factory=set)
+    amendment: PendingAmendment | None = None
 
     @property
     def collected(self) -> Decimal:
@@ -104,25 +143,57 @@ class Model:
 
     def violations(self, action: str, user: str, **args: object) -> set[str]:
         """Every code the spec allows for this attempt; empty means it must succeed."""
+        on_behalf = args.get("on_behalf_of")
+        if on_behalf == user:
+            return {"invalid_input"}  # one acts for another, never for oneself
+        if on_behalf and (user != DEPUTY or args["step"] != "director_approval"):
+            return {"not_delegated"}  # asked of the delegations before the contract
         if user == OTHER_SALES:
             return {"not_found"}  # another rep never learns the contract exists
         found: set[str] = set()
         if action in MAY and user not in MAY[action]:
             found.add("forbidden")
         if action in ("approve", "reject"):
-            found |= self._step_violations(action, user, str(args["step"]))
+            found |= self._step_violations(action, user, str(args["step"]), on_behalf)
+        if action in ("approve_amendment", "reject_amendment", "withdraw_amendment"):
+            found |= self._amendment_violations(action, user, args.get("step"), on_behalf)
         if self.state not in FROM[action]:
             found.add("invalid_transition")
             return found
+        if self.amendment is not None and action in ("amend", "accept", "terminate"):
+            found.add("amendment_pending")
         found |= self._rule_violations(action, **args)
         return found
 
-    def _step_violations(self, action: str, user: str, step: str) -> set[str]:
-        found = set()
-        if user not in STEP_DECIDERS[step]:
-            found.add("forbidden")
-        elif user == OWNER or (action == "approve" and user in self.granted.values()):
-            found.add("separation_of_duties")
+    def _amendment_violations(
+        self, action: str, user: str, step: object, on_behalf: object
+    ) -> set[str]:
+        pending = self.amendment
+        if pending is None:
+            return {"no_amendment_pending", "forbidden", "invalid_transition"}
+        if action == "withdraw_amendment":
+            return set() if user in SPECIALISTS | {pending.requester} else {"forbidden"}
+        found = _decider_violations(
+            user, str(step), on_behalf, {OWNER, pending.requester},
+            people(pending.granted) if action == "approve_amendment" else set(),
+        )  # fmt: skip
+        if step not in pending.required:
+            found.add("step_not_required")
+        elif action == "approve_amendment" and step in pending.granted:
+            found.add("already_approved")
+        last = set(pending.required) - set(pending.granted) == {step}
+        if action == "approve_amendment" and last and pending.amount < self.recorded:
+            found.add("amendment_below_recorded")
+        return found
+
+    @property
+    def recorded(self) -> Decimal:
+        return max(self.shipped, self.invoiced, self.collected)
+
+    def _step_violations(self, action: str, user: str, step: str, on_behalf: object) -> set[str]:
+        found = _decider_violations(
+            user, step, on_behalf, {OWNER}, people(self.granted) if action == "approve" else set()
+        )
         if self.state == "review":
             if step not in self.required:
                 found.add("step_not_required")
@@ -144,6 +215,7 @@ class Model:
             "invoice": ("over_invoicing", self.invoiced + amount > self.amount),
             "refund": ("refund_exceeds_collected", amount > self.collected),
             "accept": ("not_fully_shipped", self.shipped != self.amount),
+            "amend": ("amendment_below_recorded", amount < self.recorded),
         }
         found = {code for code, broken in [checks.get(action, ("", False))] if broken}
         if action == "pay":
@@ -162,7 +234,7 @@ class Model:
                 ["finance_review"] if self.amount >= 200000 else []
             )
         elif action == "approve":
-            self.granted[str(args["step"])] = user
+            self.granted[str(args["step"])] = (user, args.get("on_behalf_of"))  # type: ignore[assignment]
         elif action == "reject":
             self.state, self.granted = "draft", {}
         elif action in ("sign", "start", "accept", "terminate"):
@@ -181,8 +253,37 @@ class Model:
             self.references.add(str(args["reference"]))
         elif action == "refund":
             self.refunded += amount
+        else:
+            self._amendment_applied(
+                action, user, amount, args.get("step"), args.get("on_behalf_of")
+            )
         if self.state == "accepted" and self.collected == self.amount:
             self.state = "paid"
+
+    def _amendment_applied(
+        self, action: str, user: str, amount: Decimal, step: object, on_behalf: object
+    ) -> None:
+        if action == "amend":
+            self.amendment = PendingAmendment(amount, steps_for(amount), user)
+        elif action == "approve_amendment":
+            assert self.amendment is not None
+            self.amendment.granted[str(step)] = (user, on_behalf)  # type: ignore[assignment]
+            if len(self.amendment.granted) == len(self.amendment.required):
+                self.amount, self.amendment = self.amendment.amount, None
+        elif action in ("reject_amendment", "withdraw_amendment"):
+            self.amendment = None
+
+
+def _decider_violations(
+    user: str, step: str, on_behalf: object, makers: set[str], granted: set[str | None]
+) -> set[str]:
+    """The step's role (lent for the deputy), and maker–checker for both people."""
+    deciding = {user, on_behalf} - {None}
+    if user not in STEP_DECIDERS[step] and not on_behalf:
+        return {"forbidden"}
+    if deciding & makers or deciding & granted:
+        return {"separation_of_duties"}
+    return set()
 
 
 class SnapshottingFlow(ContractFlow):
@@ -206,6 +307,11 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
             "payment_terms": {"advance_percent": advance, "due_days": 30},
         }
         self.contract_id = self.app.contracts.create(actor(OWNER), terms).id
+        if not self.app.delegations.lent(DEPUTY, DIRECTOR, "director"):
+            today = self.app.today()
+            self.app.delegations.create(
+                actor(DIRECTOR), DEPUTY, "director", today, today + timedelta(days=30), "休假"
+            )
         self.model = Model(amount, advance)
         self.invoices = 0
 
@@ -225,9 +331,7 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
         if data.draw(st.integers(0, RARITY.get(action, 0)), label="dice"):
             return  # both undo progress: keep them rare so that histories go deep
         step = data.draw(st.sampled_from(sorted(STEP_DECIDERS)), label="step")
-        deciders = (
-            STEP_DECIDERS[step] if action in ("approve", "reject") else MAY.get(action, set())
-        )
+        deciders = STEP_DECIDERS[step] if action in STEP_ACTIONS else MAY.get(action, SPECIALISTS)
         user = data.draw(someone_who_may(deciders), label="user")
         args = self.arguments(action, step, data)
         expected = self.model.violations(action, user, **args)
@@ -242,8 +346,12 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
 
     def arguments(self, action: str, step: str, data: st.DataObject) -> dict[str, object]:
         model = self.model
-        if action in ("approve", "reject"):
-            return {"step": step}
+        if action in STEP_ACTIONS:
+            for_director = step == "director_approval" and data.draw(st.booleans(), label="for")
+            return {"step": step, "on_behalf_of": DIRECTOR if for_director else None}
+        if action == "amend":
+            lowest = [model.recorded] if model.recorded > 0 else []
+            return {"amount": data.draw(st.sampled_from(AMENDED_AMOUNTS + lowest), label="new")}
         fill = {  # the exact amount that completes the figure, to reach the boundaries
             "ship": model.amount - model.shipped,
             "invoice": model.amount - model.invoiced,
@@ -267,8 +375,8 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
         self.invoices += 1
         return {
             "submit": lambda: desk.submit(who, cid),
-            "approve": lambda: desk.approve(who, cid, step, None),
-            "reject": lambda: desk.reject(who, cid, step, "no"),
+            "approve": lambda: desk.approve(who, cid, step, None, args["on_behalf_of"]),
+            "reject": lambda: desk.reject(who, cid, step, "no", args["on_behalf_of"]),
             "sign": lambda: desk.sign(who, cid, None),
             "start": lambda: desk.start(who, cid, None),
             "ship": lambda: desk.ship(who, cid, amount, None, None),
@@ -277,6 +385,14 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
             "refund": lambda: desk.refund(who, cid, amount, None, "r"),
             "accept": lambda: desk.accept(who, cid, None, None),
             "terminate": lambda: desk.terminate(who, cid, "r"),
+            "amend": lambda: desk.amend(who, cid, {"amount": amount}, "r"),
+            "approve_amendment": lambda: desk.approve_amendment(
+                who, cid, step, None, args["on_behalf_of"]
+            ),
+            "reject_amendment": lambda: desk.reject_amendment(
+                who, cid, step, "r", args["on_behalf_of"]
+            ),
+            "withdraw_amendment": lambda: desk.withdraw_amendment(who, cid, "r"),
         }[action]
 
     @invariant()
@@ -289,12 +405,32 @@ class ContractLifecycleMachine(RuleBasedStateMachine):
             model.invoiced,
             model.collected,
         )
+        assert contract.amount == model.amount
+        assert (contract.amendment is None) == (model.amendment is None)  # one pending at most
         assert Decimal(0) <= contract.collected <= contract.amount
         assert contract.shipped <= contract.amount and contract.invoiced <= contract.amount
         replayed = reduce(
             lambda agg, event: event.mutate(agg), self.app.events.get(self.contract_id), None
         )
         assert _state_of(replayed) == _state_of(contract)
+
+    @invariant()
+    def every_decision_was_taken_by_someone_allowed_at_its_time(self) -> None:
+        """Each grant or rejection by the step's role, never by the owner (the creator here)
+        nor by the requester of the amendment it decides."""
+        requester = None
+        for event in self.app.events.get(self.contract_id):
+            kind = type(event).__name__
+            if kind == "AmendmentRequested":
+                requester = event.actor
+            grant = getattr(event, "grant", None) or {}
+            step = getattr(event, "step", None) or grant.get("step")
+            if kind in DECISIONS:
+                for_whom = getattr(event, "on_behalf_of", None) or grant.get("on_behalf_of")
+                lent = for_whom == DIRECTOR and event.actor == DEPUTY
+                assert event.actor in STEP_DECIDERS[step] or lent, (kind, event.actor, step)
+                makers = {OWNER, requester if "mend" in kind else OWNER}
+                assert not {event.actor, for_whom} & makers, kind
 
 
 def _state_of(contract: Contract | None) -> dict[str, object]:

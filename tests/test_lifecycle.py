@@ -14,8 +14,8 @@ from domain.errors import ApprovalMissingError, InvalidTransitionError
 EXPECTED = {
     "draft": {"revise", "submit", "terminate"},
     "review": {"approve", "reject", "sign", "terminate"},
-    "signed": {"start", "pay", "terminate"},
-    "executing": {"ship", "invoice", "pay", "refund", "accept", "terminate"},
+    "signed": {"start", "pay", "terminate", "amend"},
+    "executing": {"ship", "invoice", "pay", "refund", "accept", "terminate", "amend"},
     "accepted": {"invoice", "pay", "refund"},
     "paid": {"invoice"},
     "terminated": {"pay", "refund"},
@@ -31,6 +31,7 @@ def subject(state: str) -> SimpleNamespace:
         collected=Decimal(1),
         shipped=Decimal(1),
         payment_terms=PaymentTerms(advance_percent=0),
+        amendment=None,  # deciding an amendment needs one pending: tested with amendments
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,9 +17,11 @@ def actions_of(desk: Desk, contract: dict[str, Any], user: str) -> list[str]:
 def test_an_executing_contract_offers_each_role_its_own_actions(desk: Desk) -> None:
     contract = desk.executing()
     # Nothing is shipped yet: the guard keeps "accept" out of both lists.
-    assert contract["allowed_actions"] == ["ship", "invoice", "pay", "refund", "terminate"]
-    assert actions_of(desk, contract, "li.lei") == ["ship"]
-    assert actions_of(desk, contract, "wang.fang") == ["ship"]
+    assert contract["allowed_actions"] == [
+        "ship", "invoice", "pay", "refund", "terminate", "amend",
+    ]  # fmt: skip
+    assert actions_of(desk, contract, "li.lei") == ["ship", "amend"]
+    assert actions_of(desk, contract, "wang.fang") == ["ship", "amend"]
     assert actions_of(desk, contract, "zhao.qiang") == ["invoice", "pay", "refund"]
     assert actions_of(desk, contract, "chen.jing") == ["terminate"]
     assert actions_of(desk, contract, "zhou.shen") == []  # an auditor runs no command
@@ -75,3 +78,15 @@ def test_readers_of_complaints_who_do_not_work_them_have_no_actions(desk: Desk, 
     complaint = receive(desk)
     response = desk.client.get(f"/api/complaints/{complaint['id']}", headers=desk.as_user(user))
     assert response.json()["my_actions"] == []
+
+
+def test_a_deputy_is_offered_the_steps_of_the_role_lent_to_them_today(desk: Desk) -> None:
+    contract = desk.submitted("li.lei", amount="1200000.00")
+    desk.ok(contract, "approve", "chen.jing", {"step": "manager_approval"})
+    assert "approve" not in actions_of(desk, contract, "zhou.min")  # the manager step is done
+    today = date.today()
+    lent = {"to": "zhou.min", "role": "director", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=3)).isoformat(), "reason": "休假"}  # fmt: skip
+    created = desk.client.post("/api/delegations", json=lent, headers=desk.as_user("liu.yang"))
+    assert created.status_code == 201
+    assert actions_of(desk, contract, "zhou.min") == ["approve", "reject", "terminate"]

@@ -29,7 +29,7 @@ AMOUNTS = st.sampled_from(
 )
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["ship", "ship", "pay", "pay", "refund", "terminate"]),
+        st.sampled_from(["ship", "ship", "pay", "pay", "refund", "terminate", "amend"]),
         st.integers(0, 3),
         AMOUNTS,
         DAYS,

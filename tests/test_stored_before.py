@@ -14,7 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.cli import main
 from api.settings import Settings
+from api.storage import open_application
 from api.users import UserDirectory, add_user
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -39,10 +41,16 @@ def as_before(now: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
 
 def rules_since(then: dict[str, Any]) -> dict[str, Any]:
     """The earlier answer as today's rules have it: a paid contract may still be invoiced
-    (SPEC §2, 2026-11-23)."""
+    (SPEC §2, 2026-11-23); a signed or executing one may be amended, and a grant says on
+    whose behalf it was given (SPEC §2.1, §2.2)."""
+    now = dict(then)
     if then.get("state") == "paid":
-        return then | {"allowed_actions": ["invoice"]}
-    return then
+        now["allowed_actions"] = ["invoice"]
+    if then.get("state") in ("signed", "executing"):
+        now["allowed_actions"] = [*then["allowed_actions"], "amend"]
+    if "approvals" in then:
+        now["approvals"] = [{**grant, "on_behalf_of": None} for grant in then["approvals"]]
+    return now
 
 
 def test_every_contract_and_complaint_reads_as_it_did(
@@ -82,4 +90,27 @@ def test_a_snapshot_of_the_earlier_shape_still_loads(
     contract = app.repository.get(UUID(long_id))
     assert contract.payment_terms.due_days == 45 and contract.lines[0].unit_price == 1000
     now = client.get(f"/api/contracts/{long_id}", headers=headers).json()
-    assert as_before(now, BEFORE["contracts"][long_id]) == BEFORE["contracts"][long_id]
+    assert as_before(now, BEFORE["contracts"][long_id]) == rules_since(BEFORE["contracts"][long_id])
+
+
+def test_a_rebuild_registers_the_customers_of_a_store_written_before_the_register(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store.sqlite"
+    shutil.copy(FIXTURES / "store-2026-11-23.sqlite", store)
+    monkeypatch.setenv("CONTRACTFLOW_DATABASE_URL", f"sqlite:///{store}")
+    assert main(["projections", "rebuild"]) == 0
+    named = {c["customer"]["id"]: c["customer"]["name"] for c in BEFORE["contracts"].values()}
+    assert f"customers: {len(named)} registered" in capsys.readouterr().out
+    app = open_application(Settings.from_env())
+    try:
+        for customer_id, name in named.items():
+            customer = app.customers.get(customer_id)
+            assert customer.name == name
+            owned = {UUID(i) for i, c in BEFORE["contracts"].items()
+                     if c["customer"]["id"] == customer_id}  # fmt: skip
+            assert set(customer.contracts) == owned
+    finally:
+        app.close()
+    assert main(["projections", "rebuild"]) == 0  # once is enough: nothing more the second time
+    assert "customers: 0 registered" in capsys.readouterr().out

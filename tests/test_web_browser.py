@@ -5,6 +5,7 @@ page asks any host but the service's own."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -228,3 +229,43 @@ def test_the_whole_journey_in_english(
     assert finance.page.locator("#act-sign").count() == 0  # finance does not sign
     assert "Payment reference" not in finance.page.content()  # nothing to pay before signing
     assert desk.get(contract).json()["approvals"][-1]["by"] == "zhao.qiang"
+
+
+def test_a_deputy_approves_an_amendment_for_the_director_on_leave(
+    site: tuple[str, Desk], visit: Callable[..., Visit], request: pytest.FixtureRequest
+) -> None:
+    _, desk = site
+    contract = desk.executing("li.lei", title="离心泵机组采购合同")
+    tab = visit()
+    tab.sign_in("liu.yang")
+    tab.go("/delegations")
+    form = tab.page.locator("form[action='/delegations']")
+    form.locator("input[name=to]").fill("zhou.min")
+    form.locator("select[name=role]").select_option("director")
+    today = date.today()
+    form.locator("input[name=starts_on]").fill(today.isoformat())
+    form.locator("input[name=ends_on]").fill((today + timedelta(days=14)).isoformat())
+    form.locator("textarea[name=reason]").fill("年假")
+    form.get_by_role("button").click()
+    tab.page.wait_for_load_state()
+    assert "生效中" in tab.page.locator("table").inner_text()
+    tab.screenshot(name_of(request, "delegations"))
+
+    body = {"changes": {"amount": "1200000.00"}, "reason": "客户追加八台机组"}
+    contract = desk.ok(contract, "amend", "li.lei", body)
+    for step, user in (("contract_review", "wang.fang"), ("manager_approval", "chen.jing"),
+                       ("finance_review", "zhao.qiang")):  # fmt: skip
+        contract = desk.ok(contract, "approve_amendment", user, {"step": step})
+    deputy = visit()
+    deputy.sign_in("zhou.min")
+    item = deputy.page.locator(".inbox .item", has_text=contract["number"])
+    assert "变更" in item.inner_text() and "liu.yang" in item.inner_text()
+    deputy.screenshot(name_of(request, "inbox-deputy"))
+    item.get_by_role("button", name="批准").click()
+    deputy.page.wait_for_load_state()
+    deputy.go(f"/contracts/{contract['id']}")
+    panel = deputy.page.locator(".amendments")
+    assert "已生效" in panel.inner_text() and contract["number"] + "-A1" in panel.inner_text()
+    deputy.screenshot(name_of(request, "contract-amended"))
+    grant = desk.get(contract).json()["amendments"][0]["approvals"][-1]
+    assert (grant["by"], grant["on_behalf_of"]) == ("zhou.min", "liu.yang")

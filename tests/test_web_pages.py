@@ -164,3 +164,81 @@ def test_every_label_the_templates_use_is_in_every_catalogue() -> None:
         missing = {key for key in used if not catalogue(language).has(key)}
         assert not missing, (language, missing)
     assert catalogue("zh-CN").entries.keys() == catalogue("en").entries.keys()
+
+
+def test_an_amendment_is_asked_on_the_contract_page_and_approved_from_the_inbox(
+    desk: Desk, signed_in: Pages
+) -> None:
+    contract = desk.executing()
+    rep = signed_in("li.lei")
+    html = rep.get(f"/contracts/{contract['id']}").text
+    amend = html.split('/amend"', 1)[1].split("</form>", 1)[0]
+    names = set(re.findall(r'name="([a-z_.]+)"', amend)) - {"csrf", "once", "version"}
+    assert {"changes.amount", "changes.title", "changes.payment_terms.due_days", "reason"} <= names
+    once = re.search(r'name="once" value="([^"]+)"', amend)[1]  # type: ignore[index]
+    form = {"csrf": csrf_of(html), "once": once, "changes.amount": "150000.00", "reason": "追加"}
+    assert rep.post(f"/contracts/{contract['id']}/amend", data=form).status_code == 200
+    asked = desk.get(contract).json()["amendment"]
+    assert (asked["changes"], asked["reason"]) == ({"amount": "150000.00"}, "追加")
+
+    for user, step in (("wang.fang", "contract_review"), ("chen.jing", "manager_approval")):
+        decider = signed_in(user)
+        page = decider.get("/inbox").text
+        item = page.split(contract["number"], 1)[1].split("</li>", 1)[0]
+        assert asked["number"] in item and f"/contracts/{contract['id']}/approve_amendment" in item
+        approve = item.split("approve_amendment", 1)[1].split("</form>", 1)[0]
+        once = re.search(r'name="once" value="([^"]+)"', approve)[1]  # type: ignore[index]
+        sent = {"csrf": csrf_of(page), "once": once, "step": step, "back": "/inbox"}
+        reply = decider.post(f"/contracts/{contract['id']}/approve_amendment", data=sent)
+        assert reply.status_code == 200, reply.text
+    shown = signed_in("wang.fang").get(f"/contracts/{contract['id']}").text
+    assert f"{asked['number']}" in shown and "已生效" in shown
+    assert desk.get(contract).json()["amount"] == "150000.00"
+
+
+def test_a_pending_amendment_refuses_acceptance_on_the_page_in_words(
+    desk: Desk, signed_in: Pages
+) -> None:
+    contract = desk.executing()
+    contract = desk.ok(contract, "ship", "wang.fang", {"amount": contract["amount"]})
+    client = signed_in("wang.fang")
+    html = client.get(f"/contracts/{contract['id']}").text
+    assert 'action="/contracts/' + contract["id"] + '/accept"' in html
+    desk.ok(contract, "amend", "li.lei", {"changes": {"title": "更正"}, "reason": "笔误"})
+    response = client.post(
+        f"/contracts/{contract['id']}/accept", data={"csrf": csrf_of(html), "version": ""}
+    )
+    assert response.status_code == 409
+    assert "有待审批的变更" in response.text
+
+
+def test_a_specialist_registers_a_customer_with_a_contact_and_reads_its_figures(
+    desk: Desk, signed_in: Pages
+) -> None:
+    client = signed_in("wang.fang")
+    html = client.get("/customers").text
+    form = html.split('method="post" action="/customers"', 1)[1].split("</form>", 1)[0]
+    names = set(re.findall(r'name="([a-z_.0-9]+)"', form)) - {"csrf", "once"}
+    assert {"id", "name", "credit_limit", "contacts.0.name", "contacts.0.phone"} <= names
+    sent = {"csrf": csrf_of(html), "once": "c-1", "id": "C-WEB", "name": "西部机电",
+            "credit_class": "B", "credit_limit": "300000.00", "contacts.0.name": "李工",
+            "contacts.0.phone": "028-5555-0101"}  # fmt: skip
+    response = client.post("/customers", data=sent)
+    assert response.status_code == 200, response.text
+    desk.create(customer={"id": "C-WEB", "name": "typed"})
+    page = client.get("/customers/C-WEB").text
+    assert "西部机电" in page and "李工" in page and "¥300,000.00" in page
+    assert "草稿" in page  # one contract in draft
+    assert client.get("/customers", params={"q": "西部"}).text.count("/customers/C-WEB") == 1
+
+
+def test_a_sales_rep_sees_the_customer_pages_of_own_contracts_only(
+    desk: Desk, signed_in: Pages
+) -> None:
+    desk.create(by="li.lei", customer={"id": "C-MINE", "name": "我的客户"})
+    desk.create(by="han.meimei", customer={"id": "C-THEIRS", "name": "别人的客户"})
+    client = signed_in("li.lei")
+    listing = client.get("/customers").text
+    assert "C-MINE" in listing and "C-THEIRS" not in listing
+    assert 'method="post" action="/customers"' not in listing  # for the register's keepers
+    assert client.get("/customers/C-THEIRS").status_code == 404

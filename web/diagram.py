@@ -72,10 +72,13 @@ def positions(lifecycle: Lifecycle, gap_y: float) -> dict[str, tuple[float, floa
     }
 
 
-def diagram(lifecycle: Lifecycle, current: str) -> Diagram:
+def diagram(lifecycle: Lifecycle, current: str, drawn_apart: Lifecycle | None = None) -> Diagram:
+    """`drawn_apart`: a sub-lifecycle (an amendment's) whose decisions its own diagram
+    shows; of them, only the action that opens one stays on this one."""
+    apart = set(drawn_apart.actions) if drawn_apart else set()
     stays: dict[str, list[str]] = defaultdict(list)
     for source, dest, action in lifecycle.edges():
-        if source == dest and action not in stays[source]:
+        if source == dest and action not in stays[source] and action not in apart:
             stays[source].append(action)
     below = LINE * max((len(actions) for actions in stays.values()), default=0) + 6
     at = positions(lifecycle, gap_y=below + 56)

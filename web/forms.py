@@ -44,6 +44,11 @@ class Field:
     choices: tuple[str, ...] = ()
     model: type[BaseModel] | None = None  # of a group (one nested body) or rows (a list)
 
+    @property
+    def fields(self) -> list[Field]:
+        """A group's own fields."""
+        return fields_of(self.model) if self.model is not None else []
+
 
 def fields_of(model: type[BaseModel]) -> list[Field]:
     return [_field(name, info) for name, info in model.model_fields.items()]

@@ -14,7 +14,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import Refusal
 from web.render import page
-from web.routes import audit, complaints, contract_page, contracts, inbox, receivables, signing
+from web.routes import (
+    audit,
+    complaints,
+    contract_page,
+    contracts,
+    customers,
+    delegations,
+    inbox,
+    receivables,
+    signing,
+)
 from web.session import (
     COOKIE,
     MAX_AGE,
@@ -65,7 +75,10 @@ def install_pages(app: FastAPI, users_file: Path) -> None:
         same_site="strict",
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (signing, inbox, contracts, contract_page, receivables, complaints, audit):
+    for module in (
+        signing, inbox, contracts, contract_page, customers, receivables, complaints,
+        delegations, audit,
+    ):  # fmt: skip
         app.include_router(module.router)
     app.add_exception_handler(SignInRequired, _to_sign_in)
     app.add_exception_handler(StaleForm, _stale_form)

@@ -10,6 +10,7 @@ from domain.complaints.policy import COMPLAINT_READERS
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.contracts.policy import AUDIT_ROLES, LEDGER_ROLES, REPORT_ROLES
 from domain.contracts.routing import STEP_ROLES
+from domain.delegations.service import SEE_ALL
 
 APPROVERS = frozenset(STEP_ROLES.values())
 
@@ -28,7 +29,9 @@ ITEMS = (
     Item("statement", "/receivables/statement", REPORT_ROLES),
     Item("aging", "/receivables/aging", REPORT_ROLES),
     Item("collection_rate", "/receivables/collection-rate", REPORT_ROLES),
+    Item("customers", "/customers", LEDGER_ROLES),
     Item("complaints", "/complaints", COMPLAINT_READERS),
+    Item("delegations", "/delegations", APPROVERS | SEE_ALL),
     Item("audit", "/audit", AUDIT_ROLES),
 )
 

@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from api import report_bodies, report_schemas
-from api.dependencies import CurrentActor, Views
+from api.dependencies import LendingActor, Views
 from api.problems import problem_responses
 
 router = APIRouter(prefix="/approvals", tags=["approvals"], responses=problem_responses(401, 503))
 
 
 @router.get("/inbox", response_model=report_schemas.Inbox)
-def inbox(views: Views, actor: CurrentActor) -> dict[str, Any]:
-    """Contracts in review with a step your role may grant and maker–checker allows."""
+def inbox(views: Views, actor: LendingActor) -> dict[str, Any]:
+    """Steps of review rounds and amendments your role may grant and maker–checker allows,
+    and those of roles delegated to you today (decide them with `on_behalf_of`)."""
     return report_bodies.inbox(views, actor)

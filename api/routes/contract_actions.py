@@ -42,7 +42,7 @@ def _route(command: Command) -> Callable[..., Response]:
 
 for _action, _command in COMMANDS.items():
     router.add_api_route(
-        f"/{_action}",
+        f"/{_action.replace('_', '-')}",  # SPEC §8: approve-amendment, …
         _route(_command),
         methods=["POST"],
         response_model=schemas.ContractOut,

@@ -6,7 +6,7 @@ again on every replay (and the ids, timestamps and figures they need are decided
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,9 +17,21 @@ from eventsourcing.domain import event
 from domain.actors import Actor
 from domain.chain import ChainedAggregate
 from domain.contracts import rules
+from domain.contracts.amendments import (
+    AMENDMENT_LIFECYCLE,
+    APPLIED,
+    PENDING,
+    Amendment,
+    requested_changes,
+)
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
-from domain.contracts.policy import authorize, authorize_step
-from domain.contracts.routing import ApprovalRouting
+from domain.contracts.policy import (
+    authorize,
+    authorize_amendment_step,
+    authorize_step,
+    known_step,
+)
+from domain.contracts.routing import ApprovalRouting, Credit
 from domain.contracts.states import DRAFT
 from domain.contracts.terms import (
     EDITABLE_FIELDS,
@@ -34,7 +46,7 @@ from domain.money import ZERO
 
 
 class Contract(ChainedAggregate):
-    class_version = 2  # the shape of its state; snapshots of another are replayed over
+    class_version = 3  # the shape of its state; snapshots of another are replayed over
 
     number: str
     owner: str
@@ -63,6 +75,9 @@ class Contract(ChainedAggregate):
     movements: list[Movement]  # payments and refunds, by effective date
     payment_references: list[str]
     invoice_numbers: list[str]
+    amendment: Amendment | None  # the pending one
+    amendments: list[Amendment]  # the applied ones, in order
+    amendments_asked: int  # every amendment asked for, for numbering
 
     @event("Created")
     def __init__(
@@ -94,6 +109,9 @@ class Contract(ChainedAggregate):
         self.refunded = ZERO
         self.payment_references = []
         self.invoice_numbers = []
+        self.amendment = None
+        self.amendments = []
+        self.amendments_asked = 0
 
     @classmethod
     def create(
@@ -141,18 +159,24 @@ class Contract(ChainedAggregate):
         revised = self.terms.revised(changes)
         self._revised(changes=revised.as_dict(tuple(changes)), actor=actor.id)
 
-    def submit(self, actor: Actor, routing: ApprovalRouting) -> None:
+    def submit(self, actor: Actor, routing: ApprovalRouting, credit: Credit | None = None) -> None:
+        """`credit`: the customer's limit and the exposure this contract brings it to."""
         to = self._begin(actor, "submit")
         self._submitted(
             to=to,
-            required_approvals=routing.required_steps(self.amount),
-            routing=routing.record(self.amount),
+            required_approvals=routing.required_steps(self.amount, credit),
+            routing=routing.record(self.amount, credit),
             actor=actor.id,
             timestamp=Contract.Event.create_timestamp(),
         )
 
-    def approve(self, actor: Actor, step: str, comment: str | None) -> None:
-        to = self._begin_step(actor, "approve", step, granting=True)
+    # A step is decided by its role, or by a deputy `on_behalf_of` one who holds it (SPEC
+    # §2.2): the desk has checked the delegation and lent the role to `actor`.
+
+    def approve(
+        self, actor: Actor, step: str, comment: str | None, on_behalf_of: str | None = None
+    ) -> None:
+        to = self._begin_step(actor, "approve", step, on_behalf_of, granting=True)
         if step not in self.pending_approvals:
             raise AlreadyApprovedError(f"step '{step}' is already approved")
         self._approved(
@@ -161,15 +185,19 @@ class Contract(ChainedAggregate):
             comment=comment,
             actor=actor.id,
             timestamp=Contract.Event.create_timestamp(),
+            on_behalf_of=on_behalf_of,
         )
 
-    def reject(self, actor: Actor, step: str, reason: str) -> None:
-        to = self._begin_step(actor, "reject", step, granting=False)
-        self._rejected(to=to, step=step, reason=reason, actor=actor.id)
+    def reject(self, actor: Actor, step: str, reason: str, on_behalf_of: str | None = None) -> None:
+        to = self._begin_step(actor, "reject", step, on_behalf_of, granting=False)
+        self._rejected(to=to, step=step, reason=reason, actor=actor.id, on_behalf_of=on_behalf_of)
 
-    def _begin_step(self, actor: Actor, action: str, step: str, *, granting: bool) -> str:
+    def _begin_step(
+        self, actor: Actor, action: str, step: str, on_behalf_of: str | None, *, granting: bool
+    ) -> str:
         """The step's role and maker–checker first, then the lifecycle, then the routing."""
-        authorize_step(actor, self, step, granting=granting)
+        known_step(step)
+        authorize_step(actor, self, step, granting=granting, on_behalf_of=on_behalf_of)
         to = CONTRACT_LIFECYCLE.target(self, action)
         if step not in self.required_approvals:
             raise StepNotRequiredError(
@@ -239,6 +267,86 @@ class Contract(ChainedAggregate):
             raise InvalidInputError("a termination needs a reason")
         self._terminated(to=to, reason=reason, actor=actor.id)
 
+    # Amendments (SPEC §2.1).
+
+    def amend(
+        self,
+        actor: Actor,
+        changes: dict[str, Any],
+        reason: str,
+        routing: ApprovalRouting,
+        credit: Callable[[Decimal], Credit | None] = lambda increase: None,
+    ) -> None:
+        """`credit`: the customer's limit and exposure, given the amendment's increase."""
+        self._begin(actor, "amend")
+        requested_changes(changes, reason)
+        amended = self.terms.revised(changes)
+        rules.ensure_amount_covers_recorded(self, amended.amount)
+        checked = credit(max(amended.amount - self.amount, ZERO))
+        self._amendment_requested(
+            number=f"{self.number}-A{self.amendments_asked + 1}",
+            changes=amended.as_dict(tuple(changes)),
+            reason=reason,
+            required_approvals=routing.required_steps(amended.amount, checked),
+            routing=routing.record(amended.amount, checked),
+            actor=actor.id,
+            timestamp=Contract.Event.create_timestamp(),
+        )
+
+    def approve_amendment(
+        self, actor: Actor, step: str, comment: str | None, on_behalf_of: str | None = None
+    ) -> None:
+        amendment = self._amendment_step(actor, "approve_amendment", step, on_behalf_of)
+        if step not in amendment.pending_steps:
+            raise AlreadyApprovedError(f"step '{step}' of {amendment.number} is already approved")
+        grant = {
+            "step": step, "by": actor.id, "on_behalf_of": on_behalf_of, "comment": comment,
+            "at": Contract.Event.create_timestamp(),
+        }  # fmt: skip
+        if AMENDMENT_LIFECYCLE.target(amendment, "approve_amendment", step=step) == APPLIED:
+            amount = Terms.of({**self.terms.as_dict(), **amendment.changes}).amount
+            rules.ensure_amount_covers_recorded(self, amount)  # money moved while pending
+            self._amended(grant=grant, changes=amendment.changes, actor=actor.id)
+        else:
+            self._amendment_approved(grant=grant, actor=actor.id)
+
+    def reject_amendment(
+        self, actor: Actor, step: str, reason: str, on_behalf_of: str | None = None
+    ) -> None:
+        self._amendment_step(actor, "reject_amendment", step, on_behalf_of)
+        if not reason.strip():
+            raise InvalidInputError("a rejection needs a reason")
+        self._amendment_rejected(
+            step=step, reason=reason, actor=actor.id, on_behalf_of=on_behalf_of
+        )
+
+    def withdraw_amendment(self, actor: Actor, reason: str) -> None:
+        authorize(actor, "withdraw_amendment", self.owner, self._requester)
+        CONTRACT_LIFECYCLE.target(self, "withdraw_amendment")
+        if not reason.strip():
+            raise InvalidInputError("a withdrawal needs a reason")
+        self._amendment_withdrawn(reason=reason, actor=actor.id)
+
+    @property
+    def _requester(self) -> str | None:
+        return self.amendment.requested_by if self.amendment else None
+
+    def _amendment_step(
+        self, actor: Actor, action: str, step: str, on_behalf_of: str | None
+    ) -> Amendment:
+        """The lifecycle, then the step's role and maker–checker (the requester is a maker
+        too), then the amendment's routing."""
+        known_step(step)
+        CONTRACT_LIFECYCLE.target(self, action)
+        assert self.amendment is not None
+        granting = action.startswith("approve")
+        authorize_amendment_step(actor, self, step, granting=granting, on_behalf_of=on_behalf_of)
+        if step not in self.amendment.required:
+            raise StepNotRequiredError(
+                f"step '{step}' is not required; required: {list(self.amendment.required)}"
+            )
+        return self.amendment
+
     # Terms: held as values, recorded as dicts.
 
     @property
@@ -276,13 +384,22 @@ class Contract(ChainedAggregate):
 
     @event("Approved")
     def _approved(
-        self, to: str, step: str, comment: str | None, actor: str, timestamp: datetime
+        self,
+        to: str,
+        step: str,
+        comment: str | None,
+        actor: str,
+        timestamp: datetime,
+        on_behalf_of: str | None = None,  # absent from events recorded before delegation
     ) -> None:
         self.state = to
-        self.approvals.append({"step": step, "by": actor, "at": timestamp})
+        grant = {"step": step, "by": actor, "at": timestamp}
+        self.approvals.append(grant | ({"on_behalf_of": on_behalf_of} if on_behalf_of else {}))
 
     @event("Rejected")
-    def _rejected(self, to: str, step: str, reason: str, actor: str) -> None:
+    def _rejected(
+        self, to: str, step: str, reason: str, actor: str, on_behalf_of: str | None = None
+    ) -> None:
         self.state = to
         self.approvals = []
 
@@ -343,6 +460,47 @@ class Contract(ChainedAggregate):
     @event("Settled")
     def _settled(self, to: str, actor: str) -> None:
         self.state = to
+
+    @event("AmendmentRequested")
+    def _amendment_requested(
+        self,
+        number: str,
+        changes: dict[str, Any],
+        reason: str,
+        required_approvals: list[str],
+        routing: dict[str, str],
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.amendments_asked += 1
+        self.amendment = Amendment(
+            number, changes, reason, actor, timestamp, tuple(required_approvals), routing
+        )
+
+    @event("AmendmentApproved")
+    def _amendment_approved(self, grant: dict[str, Any], actor: str) -> None:
+        assert self.amendment is not None
+        self.amendment = self.amendment.granted(grant, PENDING)
+
+    @event("Amended")
+    def _amended(self, grant: dict[str, Any], changes: dict[str, Any], actor: str) -> None:
+        """The last grant: the change (said again, for whoever reads the log) applies in
+        this event."""
+        assert self.amendment is not None
+        applied = self.amendment.granted(grant, APPLIED)
+        self._set_terms(Terms.of({**self.terms.as_dict(), **changes}), changes)
+        self.amendments.append(applied)
+        self.amendment = None
+
+    @event("AmendmentRejected")
+    def _amendment_rejected(
+        self, step: str, reason: str, actor: str, on_behalf_of: str | None
+    ) -> None:
+        self.amendment = None
+
+    @event("AmendmentWithdrawn")
+    def _amendment_withdrawn(self, reason: str, actor: str) -> None:
+        self.amendment = None
 
     @event("Terminated")
     def _terminated(self, to: str, reason: str, actor: str) -> None:

@@ -4,8 +4,11 @@ is valid in which state, and who takes it."""
 from __future__ import annotations
 
 from domain.actors import CONTRACT_SPECIALIST, DIRECTOR, FINANCE, MANAGER, SALES
+from domain.contracts.amendments import REQUESTER
 from domain.contracts.rules import (
     ADVANCE_RECEIVED,
+    AMENDMENT_PENDING,
+    AMENDMENT_TO_DECIDE,
     APPROVAL_PENDING,
     APPROVALS_COMPLETE,
     FULLY_COLLECTED,
@@ -25,6 +28,10 @@ from domain.lifecycle import OWNER, SAME, STEP_ROLE, Lifecycle, Row, who
 
 OWNER_OR_SPECIALIST = who(OWNER, CONTRACT_SPECIALIST)
 MONEY = (SIGNED, EXECUTING, ACCEPTED, TERMINATED)
+AMENDABLE = (SIGNED, EXECUTING)
+LIVE = (DRAFT, REVIEW, SIGNED, EXECUTING)  # not yet accepted, paid or terminated
+REQUESTER_OR_SPECIALIST = who(REQUESTER, CONTRACT_SPECIALIST)
+UNAMENDED = (AMENDMENT_PENDING,)  # refused while an amendment is pending
 
 CONTRACT_LIFECYCLE = Lifecycle(
     states=ALL,
@@ -42,8 +49,13 @@ CONTRACT_LIFECYCLE = Lifecycle(
         Row("invoice", (EXECUTING, ACCEPTED, PAID), SAME, who(FINANCE)),  # a fapiao after payment
         Row("pay", MONEY, SAME, who(FINANCE)),
         Row("refund", (EXECUTING, ACCEPTED, TERMINATED), SAME, who(FINANCE)),
-        Row("accept", EXECUTING, ACCEPTED, OWNER_OR_SPECIALIST, (FULLY_SHIPPED,)),
+        Row("accept", EXECUTING, ACCEPTED, OWNER_OR_SPECIALIST, (FULLY_SHIPPED,), UNAMENDED),
         Row("settle", ACCEPTED, PAID, None, (FULLY_COLLECTED,)),  # fires after pay or accept
-        Row("terminate", (DRAFT, REVIEW, SIGNED, EXECUTING), TERMINATED, who(MANAGER, DIRECTOR)),
+        Row("terminate", LIVE, TERMINATED, who(MANAGER, DIRECTOR), unless=UNAMENDED),
+        # SPEC §2.1: amendments; each pending one has its own lifecycle (amendments.py)
+        Row("amend", AMENDABLE, SAME, OWNER_OR_SPECIALIST, unless=UNAMENDED),
+        Row("approve_amendment", AMENDABLE, SAME, who(STEP_ROLE), (AMENDMENT_TO_DECIDE,)),
+        Row("reject_amendment", AMENDABLE, SAME, who(STEP_ROLE), (AMENDMENT_TO_DECIDE,)),
+        Row("withdraw_amendment", AMENDABLE, SAME, REQUESTER_OR_SPECIALIST, (AMENDMENT_TO_DECIDE,)),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from domain.actors import (
     AUDITOR,
@@ -15,6 +15,7 @@ from domain.actors import (
     SALES,
     Actor,
 )
+from domain.contracts.amendments import REQUESTER
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.contracts.routing import STEP_ROLES
 from domain.errors import ForbiddenError, InvalidInputError, SeparationOfDutiesError
@@ -24,17 +25,26 @@ if TYPE_CHECKING:
     from domain.contracts.contract import Contract
 
 
-def role_refusal(actor: Actor, action: str, owner: str | None = None) -> ForbiddenError | None:
-    """Why none of the actor's roles (nor ownership) allows the action, or None."""
+def role_refusal(
+    actor: Actor, action: str, owner: str | None = None, requester: str | None = None
+) -> ForbiddenError | None:
+    """Why none of the actor's roles (nor ownership, nor having asked for the pending
+    amendment) allows the action, or None."""
     allowed = CONTRACT_LIFECYCLE.creators if action == "create" else CONTRACT_LIFECYCLE.who(action)
-    if actor.has(*allowed) or (OWNER in allowed and actor.has(SALES) and actor.id == owner):
+    if (
+        actor.has(*allowed)
+        or (OWNER in allowed and actor.has(SALES) and actor.id == owner)
+        or (REQUESTER in allowed and requester is not None and actor.id == requester)
+    ):
         return None
     return ForbiddenError(f"'{action}' is not allowed for roles {sorted(actor.roles)}")
 
 
-def authorize(actor: Actor, action: str, owner: str | None = None) -> None:
+def authorize(
+    actor: Actor, action: str, owner: str | None = None, requester: str | None = None
+) -> None:
     """Raise 403 unless one of the actor's roles (or ownership) allows the action."""
-    refusal = role_refusal(actor, action, owner)
+    refusal = role_refusal(actor, action, owner, requester)
     if refusal is not None:
         raise refusal
 
@@ -42,30 +52,46 @@ def authorize(actor: Actor, action: str, owner: str | None = None) -> None:
 def my_actions(actor: Actor, contract: Contract) -> list[str]:
     """SPEC §2: of the actions the lifecycle allows now, those this actor may take: role,
     ownership and maker–checker applied (for approval steps, any step they may decide)."""
+    requester = contract.amendment.requested_by if contract.amendment else None
     return [
         action
         for action in contract.allowed_actions
         if (
             decidable_steps(actor, contract, action)
             if STEP_ROLE in CONTRACT_LIFECYCLE.who(action)
-            else role_refusal(actor, action, contract.owner) is None
+            else role_refusal(actor, action, contract.owner, requester) is None
         )
     ]
 
 
 def decidable_steps(actor: Actor, contract: Contract, action: str) -> list[str]:
-    """The steps `actor` may approve (or reject) now; none for any other action."""
-    if action not in ("approve", "reject"):
+    """The steps `actor` may approve (or reject) now, of the review round or of the
+    pending amendment, themselves or for whoever lent them a role; none for any other
+    action."""
+    return list(dict.fromkeys(step for step, _ in decisions(actor, contract, action)))
+
+
+def decisions(actor: Actor, contract: Contract, action: str) -> list[tuple[str, str | None]]:
+    """(step, on_behalf_of) for each way `actor` may decide a step now."""
+    granting = action.startswith("approve")
+    if action in ("approve", "reject"):
+        steps = contract.pending_approvals if granting else contract.required_approvals
+        grantors, requester = grantors_of(contract.approvals), None
+    elif action in ("approve_amendment", "reject_amendment") and contract.amendment:
+        amendment = contract.amendment
+        steps = amendment.pending_steps if granting else list(amendment.required)
+        grantors, requester = grantors_of(amendment.approvals), amendment.requested_by
+    else:
         return []
-    granting = action == "approve"
-    steps = contract.pending_approvals if granting else contract.required_approvals
-    grantors = [grant["by"] for grant in contract.approvals]
+    makers = (contract.owner, contract.created_by, requester)
+    deciders = [(actor, None)] + [
+        (Actor(actor.id, frozenset({role})), delegator) for delegator, role in sorted(actor.lent)
+    ]
     return [
-        step
+        (step, delegator)
         for step in steps
-        if step_refusal(
-            actor, step, contract.owner, contract.created_by, grantors, granting=granting
-        )
+        for decider, delegator in deciders
+        if step_refusal(decider, step, makers, grantors, granting=granting, on_behalf_of=delegator)
         is None
     ]
 
@@ -107,6 +133,14 @@ def may_read(
 LEDGER_ROLES = CONTRACT_READERS | {SALES}
 
 
+def authorize_register(actor: Actor) -> str | None:
+    """SPEC §2.3: every role that reads contracts reads the customer register; returns the
+    owner a sales user's view is narrowed to (the customers of own contracts)."""
+    if not actor.has(*LEDGER_ROLES):
+        raise ForbiddenError("the customer register is not open to your roles")
+    return None if actor.has(*CONTRACT_READERS) else actor.id
+
+
 def authorize_ledger(actor: Actor) -> None:
     """The ledger lists the books: not for customer service (SPEC §7)."""
     if not actor.has(*LEDGER_ROLES):
@@ -127,25 +161,64 @@ def authorize_owner_choice(actor: Actor, owner: str) -> None:
 
 
 def step_refusal(
-    actor: Actor, step: str, owner: str, created_by: str, grantors: Iterable[str], *, granting: bool
+    actor: Actor,
+    step: str,
+    makers: Iterable[str | None],
+    grantors: Iterable[str | None],
+    *,
+    granting: bool,
+    on_behalf_of: str | None = None,
 ) -> ForbiddenError | None:
-    """Why `actor` may not decide `step` now, or None: the step's role only, never the
-    maker, one step per user per review round. The inbox asks the same question."""
+    """Why `actor` may not decide `step` now, or None: the step's role only, never a maker
+    (the owner, the creator, the requester of an amendment), one step per person per round.
+    A delegate and the one they act for are held to it alike (SPEC §2.2). The inbox asks the
+    same question."""
     if not actor.has(STEP_ROLES[step]):
         return ForbiddenError(f"step '{step}' is decided by role '{STEP_ROLES[step]}'")
-    if actor.id in (owner, created_by):
-        return SeparationOfDutiesError("the owner or creator cannot decide its approvals")
-    if granting and actor.id in grantors:
-        return SeparationOfDutiesError("one user grants at most one step per review round")
+    people = {actor.id, on_behalf_of} - {None}
+    if people & set(makers):
+        return SeparationOfDutiesError(
+            "the owner, creator or requester cannot decide its approvals, nor act for one who can't"
+        )
+    if granting and people & set(grantors):
+        return SeparationOfDutiesError("one person grants at most one step per review round")
     return None
 
 
-def authorize_step(actor: Actor, contract: Contract, step: str, *, granting: bool) -> None:
-    if step not in STEP_ROLES:
-        raise InvalidInputError(f"unknown step '{step}'; steps: {sorted(STEP_ROLES)}")
-    grantors = [grant["by"] for grant in contract.approvals]
+def grantors_of(grants: Iterable[dict[str, Any]]) -> list[str | None]:
+    """Everyone who granted a step: the one who decided and the one they acted for."""
+    return [person for grant in grants for person in (grant["by"], grant.get("on_behalf_of"))]
+
+
+def authorize_step(
+    actor: Actor, contract: Contract, step: str, *, granting: bool, on_behalf_of: str | None
+) -> None:
+    makers = (contract.owner, contract.created_by)
     refusal = step_refusal(
-        actor, step, contract.owner, contract.created_by, grantors, granting=granting
-    )
+        actor, step, makers, grantors_of(contract.approvals), granting=granting,
+        on_behalf_of=on_behalf_of,
+    )  # fmt: skip
     if refusal is not None:
         raise refusal
+
+
+def authorize_amendment_step(
+    actor: Actor, contract: Contract, step: str, *, granting: bool, on_behalf_of: str | None
+) -> None:
+    """The same separation of duties as a review round; the requester counts as a maker."""
+    amendment = contract.amendment
+    assert amendment is not None
+    makers = (contract.owner, contract.created_by, amendment.requested_by)
+    refusal = step_refusal(
+        actor, step, makers, grantors_of(amendment.approvals), granting=granting,
+        on_behalf_of=on_behalf_of,
+    )  # fmt: skip
+    if refusal is not None:
+        raise refusal
+
+
+def known_step(step: str) -> str:
+    """The role that decides `step`; an unknown step is invalid input."""
+    if step not in STEP_ROLES:
+        raise InvalidInputError(f"unknown step '{step}'; steps: {sorted(STEP_ROLES)}")
+    return STEP_ROLES[step]

@@ -50,6 +50,32 @@ ADVANCE_RECEIVED = Guard(
 FULLY_SHIPPED = Guard(
     fully_shipped, errors.NotFullyShippedError, "acceptance needs the full amount shipped"
 )
+
+
+def amendment_pending(contract: Contract) -> bool:
+    return contract.amendment is not None
+
+
+AMENDMENT_PENDING = Guard(
+    amendment_pending,
+    errors.AmendmentPendingError,
+    "an amendment is pending: it is decided or withdrawn first",
+)
+AMENDMENT_TO_DECIDE = Guard(
+    amendment_pending, errors.NoAmendmentPendingError, "no amendment is pending"
+)
+
+
+def ensure_amount_covers_recorded(contract: Contract, amount: Decimal) -> None:
+    """SPEC §2.1: an amended amount never falls below what was shipped, invoiced or
+    collected."""
+    recorded = max(contract.shipped, contract.invoiced, contract.collected)
+    if amount < recorded:
+        raise errors.AmendmentBelowRecordedError(
+            f"the amount {amount} is below the {recorded} already shipped, invoiced or collected"
+        )
+
+
 FULLY_COLLECTED = Guard(
     fully_collected, errors.OverpaymentError, "settles only when collected equals the amount"
 )

@@ -26,8 +26,11 @@ from domain.contracts.policy import (
     authorize,
     authorize_number_choice,
     authorize_owner_choice,
+    known_step,
     may_read,
 )
+from domain.contracts.routing import Credit
+from domain.customers.customer import Customer
 from domain.errors import NotFoundError
 from domain.numbering import NumberIndex, claim_number
 
@@ -110,29 +113,80 @@ class ContractDesk:
             claimed, sequence = claim_number(
                 self.app.repository, number, CONTRACT_PREFIX, self.app.today().year
             )
-            contract = Contract.create(contract_id, claimed, owner, dict(terms), actor)
-            return [contract, NumberIndex(claimed, contract_id), *sequence]
+            named, customer = self.app.customers.named(terms["customer"], contract_id, actor.id)
+            contract = Contract.create(
+                contract_id, claimed, owner, {**terms, "customer": named}, actor
+            )
+            return [contract, NumberIndex(claimed, contract_id), *sequence, customer]
 
         return record(self.app, decide, how.get("once"))
 
     def revise(
         self, actor: Actor, contract_id: UUID, changes: dict[str, Any], **how: Unpack[How]
     ) -> Contract:
-        return self._change(actor, contract_id, lambda c: c.revise(actor, changes), **how)
+        def revise(contract: Contract) -> list[Any]:
+            if "customer" not in changes:
+                contract.revise(actor, changes)
+                return []
+            named, customer = self.app.customers.named(changes["customer"], contract_id, actor.id)
+            contract.revise(actor, {**changes, "customer": named})
+            return [customer]
+
+        return self._change(actor, contract_id, revise, **how)
 
     def submit(self, actor: Actor, contract_id: UUID, **how: Unpack[How]) -> Contract:
         routing = self.app.routing
-        return self._change(actor, contract_id, lambda c: c.submit(actor, routing), **how)
+        return self._change(
+            actor,
+            contract_id,
+            lambda c: c.submit(actor, routing, self._credit(c, adding=c.amount)),
+            **how,
+        )
+
+    def _credit(self, contract: Contract, adding: Decimal) -> Credit | None:
+        """The customer's credit limit and the exposure `adding` brings it to; none when
+        the register sets no limit (SPEC §2.3)."""
+        customer_id = Customer.create_id(contract.customer.id)
+        if customer_id not in self.app.repository:
+            return None  # named before the register existed, and not registered since
+        customer: Customer = self.app.repository.get(customer_id)
+        if customer.credit_limit is None:
+            return None
+        return Credit(customer.credit_limit, self.app.customers.exposure(customer, adding))
 
     def approve(
-        self, actor: Actor, contract_id: UUID, step: str, comment: str | None, **how: Unpack[How]
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        step: str,
+        comment: str | None,
+        on_behalf_of: str | None = None,
+        **how: Unpack[How],
     ) -> Contract:
-        return self._change(actor, contract_id, lambda c: c.approve(actor, step, comment), **how)
+        decider = self._decider(actor, step, on_behalf_of)
+        return self._change(
+            actor, contract_id, lambda c: c.approve(decider, step, comment, on_behalf_of), **how
+        )
 
     def reject(
-        self, actor: Actor, contract_id: UUID, step: str, reason: str, **how: Unpack[How]
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        step: str,
+        reason: str,
+        on_behalf_of: str | None = None,
+        **how: Unpack[How],
     ) -> Contract:
-        return self._change(actor, contract_id, lambda c: c.reject(actor, step, reason), **how)
+        decider = self._decider(actor, step, on_behalf_of)
+        return self._change(
+            actor, contract_id, lambda c: c.reject(decider, step, reason, on_behalf_of), **how
+        )
+
+    def _decider(self, actor: Actor, step: str, on_behalf_of: str | None) -> Actor:
+        """Who decides the step: the caller, or the caller with the role lent to them."""
+        if on_behalf_of is None:
+            return actor
+        return self.app.delegations.acting_for(actor, on_behalf_of, known_step(step))
 
     def sign(
         self, actor: Actor, contract_id: UUID, signed_on: date | None, **how: Unpack[How]
@@ -216,11 +270,70 @@ class ContractDesk:
     ) -> Contract:
         return self._change(actor, contract_id, lambda c: c.terminate(actor, reason), **how)
 
+    def amend(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        changes: dict[str, Any],
+        reason: str,
+        **how: Unpack[How],
+    ) -> Contract:
+        routing = self.app.routing
+        return self._change(
+            actor,
+            contract_id,
+            lambda c: c.amend(
+                actor, changes, reason, routing, lambda increase: self._credit(c, increase)
+            ),
+            **how,
+        )
+
+    def approve_amendment(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        step: str,
+        comment: str | None,
+        on_behalf_of: str | None = None,
+        **how: Unpack[How],
+    ) -> Contract:
+        decider = self._decider(actor, step, on_behalf_of)
+        return self._change(
+            actor,
+            contract_id,
+            lambda c: c.approve_amendment(decider, step, comment, on_behalf_of),
+            **how,
+        )
+
+    def reject_amendment(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        step: str,
+        reason: str,
+        on_behalf_of: str | None = None,
+        **how: Unpack[How],
+    ) -> Contract:
+        decider = self._decider(actor, step, on_behalf_of)
+        return self._change(
+            actor,
+            contract_id,
+            lambda c: c.reject_amendment(decider, step, reason, on_behalf_of),
+            **how,
+        )
+
+    def withdraw_amendment(
+        self, actor: Actor, contract_id: UUID, reason: str, **how: Unpack[How]
+    ) -> Contract:
+        return self._change(
+            actor, contract_id, lambda c: c.withdraw_amendment(actor, reason), **how
+        )
+
     def _change(
         self,
         actor: Actor,
         contract_id: UUID,
-        command: Callable[[Contract], None],
+        command: Callable[[Contract], list[Any] | None],
         **how: Unpack[How],
     ) -> Contract:
         return change(self.app, lambda: self.visible(actor, contract_id), command, **how)

@@ -15,15 +15,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.contract_commands import COMMANDS
-from api.dependencies import Application, Views, parse_id
+from api.dependencies import Application, Views, parse_id, with_loans
 from api.presenters import contract_body, history_body
 from api.problems import status_of
 from api.users import User
 from domain.application import ContractFlow
 from domain.complaints.complaint import Complaint
 from domain.complaints.policy import COMPLAINT_READERS
+from domain.contracts.amendments import AMENDMENT_LIFECYCLE
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
-from domain.contracts.policy import decidable_steps
+from domain.contracts.policy import decidable_steps, decisions
 from domain.errors import DomainError, NotFoundError
 from domain.idempotency import Replayed
 from projections.runtime import Projections
@@ -93,7 +94,7 @@ def contract_view(
     request: Request, app: ContractFlow, views: Projections, user: User, contract_id: UUID, *,
     version: int | None = None, failed: Failed | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
-    actor = user.actor
+    actor = with_loans(app, views, user.actor)
     latest = app.contracts.get(actor, contract_id)
     shown = app.contracts.get(actor, contract_id, version=version) if version else latest
     open_count = views.complaints.open_by_contract([str(contract_id)]).get(str(contract_id), 0)
@@ -102,10 +103,12 @@ def contract_view(
     return page(
         request, "contract.html", user, status=status,
         c=body, latest=latest.version, travelling=travelling,
-        diagram=diagram(CONTRACT_LIFECYCLE, shown.state),
+        diagram=diagram(CONTRACT_LIFECYCLE, shown.state, drawn_apart=AMENDMENT_LIFECYCLE),
         routing=shown.routing, events=history_body(contract_id, app.contracts.history(
             actor, contract_id))["events"],
         forms=[] if travelling else _forms(latest, actor, body["my_actions"], failed),
+        # a refusal of an action no longer offered (another's change came first)
+        refused=failed.errors if failed and failed.action not in body["my_actions"] else {},
         complaints=_complaints(app, views, user, contract_id),
     )  # fmt: skip
 
@@ -120,13 +123,25 @@ def _forms(
         refused = failed if failed is not None and failed.action == action else None
         forms.append({
             "action": action,
-            "fields": fields_of(COMMANDS[action].body),
-            "choices": {"step": decidable_steps(actor, contract, action)},
+            "fields": [
+                spec
+                for spec in fields_of(COMMANDS[action].body)
+                if spec.name != "on_behalf_of" or actor.lent  # offered to deputies only
+            ],
+            "choices": {
+                "step": decidable_steps(actor, contract, action),
+                "on_behalf_of": ["", *_delegators(actor, contract, action)],
+            },
             "typed": refused.values if refused else {},
             "errors": refused.errors if refused else {},
             "once": secrets.token_urlsafe(16),
         })  # fmt: skip
     return forms
+
+
+def _delegators(actor: Any, contract: Any, action: str) -> list[str]:
+    """Those the visitor may act for in this action, by the roles they lent them today."""
+    return sorted({delegator for _, delegator in decisions(actor, contract, action) if delegator})
 
 
 def _complaints(
