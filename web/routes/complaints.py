@@ -15,17 +15,14 @@ from api import schemas
 from api.complaint_commands import COMMANDS, ensure_handler
 from api.dependencies import Application, Directory, Views, parse_id
 from api.presenters import complaint_body, history_body
-from api.problems import status_of
 from domain.actors import CUSTOMER_SERVICE
 from domain.complaints.lifecycle import COMPLAINT_LIFECYCLE, STATES
 from domain.complaints.policy import authorize_reading
-from domain.errors import DomainError, NotFoundError
-from domain.idempotency import Replayed
-from web.forms import FORM, fields_of, read, refusal_field
-from web.i18n import catalogue
-from web.render import done, language, page
-from web.routes.contract_page import Failed
-from web.session import Posted, Visitor, form_once
+from domain.errors import NotFoundError
+from web.forms import fields_of
+from web.posting import Failed, posted
+from web.render import page
+from web.session import Posted, Visitor
 
 router = APIRouter(include_in_schema=False)
 PER_STATE = 100
@@ -65,21 +62,17 @@ def _board(
 def receive(
     request: Request, user: Visitor, app: Application, views: Views, form: Posted
 ) -> Response:
-    body, errors = read(schemas.ComplaintReceive, form, app.timezone)
-    if body is None:
-        return _board(request, user, app, views, failed=Failed("receive", form, errors), status=422)
-    try:
-        complaint = app.complaints.receive(
-            user.actor, body.details(), body.received_at, once=form_once(user, form)
-        )
-    except Replayed:
-        return done(request, "/complaints", "")
-    except DomainError as error:
-        failed = Failed("receive", form, {FORM: error.code})
-        return _board(request, user, app, views, failed=failed, status=status_of(error))
-    views.settle("complaints")
-    t = catalogue(language(request))
-    return done(request, f"/complaints/{complaint.id}", t("page.done", action=t("action.receive")))
+    def run(body: Any, once: Any) -> str:
+        complaint = app.complaints.receive(user.actor, body.details(), body.received_at, once=once)
+        views.settle("complaints")
+        return f"/complaints/{complaint.id}"
+
+    def again(failed: Failed, status: int) -> Response:
+        return _board(request, user, app, views, failed=failed, status=status)
+
+    return posted(
+        request, user, form, "receive", schemas.ComplaintReceive, run, again, "/complaints"
+    )
 
 
 @router.get("/complaints/{complaint_id}")
@@ -121,21 +114,14 @@ def act(
     command, uuid = COMMANDS.get(action), parse_id(complaint_id)
     if command is None:
         raise NotFoundError(f"no action {action!r}")
-    body, errors = read(command.body, form, app.timezone)
-    if body is None:
-        failed = Failed(action, form, errors)
-        return _complaint(request, user, app, uuid, failed=failed, status=422)
-    try:
+
+    def run(body: Any, once: Any) -> str:
         ensure_handler(users, body)
-        how = {"expected": None, "once": form_once(user, form)}
-        command.run(app.complaints, user.actor, uuid, body, how)
-    except Replayed:
-        pass
-    except NotFoundError:
-        raise
-    except DomainError as error:
-        failed = Failed(action, form, {refusal_field(error.code, command.body): error.code})
-        return _complaint(request, user, app, uuid, failed=failed, status=status_of(error))
-    views.settle("complaints")
-    t = catalogue(language(request))
-    return done(request, f"/complaints/{uuid}", t("page.done", action=t(f"action.{action}")))
+        command.run(app.complaints, user.actor, uuid, body, {"expected": None, "once": once})
+        views.settle("complaints")
+        return f"/complaints/{uuid}"
+
+    def again(failed: Failed, status: int) -> Response:
+        return _complaint(request, user, app, uuid, failed=failed, status=status)
+
+    return posted(request, user, form, action, command.body, run, again, f"/complaints/{uuid}")

@@ -6,7 +6,6 @@ form posts that run those actions, through the same commands as the API."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -17,7 +16,6 @@ from fastapi.responses import Response
 from api.contract_commands import COMMANDS
 from api.dependencies import Application, Views, parse_id, with_loans
 from api.presenters import contract_body, history_body
-from api.problems import status_of
 from api.users import User
 from domain.application import ContractFlow
 from domain.complaints.complaint import Complaint
@@ -25,25 +23,15 @@ from domain.complaints.policy import COMPLAINT_READERS
 from domain.contracts.amendments import AMENDMENT_LIFECYCLE
 from domain.contracts.lifecycle import CONTRACT_LIFECYCLE
 from domain.contracts.policy import decidable_steps, decisions
-from domain.errors import DomainError, NotFoundError
-from domain.idempotency import Replayed
+from domain.errors import NotFoundError
 from projections.runtime import Projections
 from web.diagram import diagram
-from web.forms import fields_of, read, refusal_field
-from web.i18n import catalogue
-from web.render import done, language, page
-from web.session import Posted, Visitor, form_once, local
+from web.forms import fields_of
+from web.posting import Failed, posted
+from web.render import page
+from web.session import Posted, Visitor, local
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class Failed:
-    """A form that came back refused: which, what was typed, and what is wrong where."""
-
-    action: str
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
 
 
 @router.get("/contracts/{contract_id}")
@@ -68,26 +56,18 @@ def act(
     command, uuid = COMMANDS.get(action), parse_id(contract_id)
     if command is None:
         raise NotFoundError(f"no action {action!r}")
-    body, errors = read(command.body, form, app.timezone)
-    if errors:
-        failed = Failed(action, form, errors)
-        return contract_view(request, app, views, user, uuid, failed=failed, status=422)
     version = form.get("version", "")
-    how = {"expected": int(version) if version.isdigit() else None, "once": form_once(user, form)}
-    try:
+
+    def run(body: Any, once: Any) -> str:
+        how = {"expected": int(version) if version.isdigit() else None, "once": once}
         command.run(app.contracts, user.actor, uuid, body, how)
-    except Replayed:
-        pass  # a second click on the same form: it was done the first time
-    except NotFoundError:
-        raise
-    except DomainError as error:
-        failed = Failed(action, form, {refusal_field(error.code, command.body): error.code})
-        return contract_view(
-            request, app, views, user, uuid, failed=failed, status=status_of(error)
-        )
-    t = catalogue(language(request))
+        return back
+
+    def again(failed: Failed, status: int) -> Response:
+        return contract_view(request, app, views, user, uuid, failed=failed, status=status)
+
     back = local(form.get("back"), f"/contracts/{uuid}")
-    return done(request, back, t("page.done", action=t(f"action.{action}")))
+    return posted(request, user, form, action, command.body, run, again, back)
 
 
 def contract_view(

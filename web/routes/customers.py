@@ -13,15 +13,11 @@ from api import report_bodies, schemas
 from api.books import books_for
 from api.dependencies import Application, Views
 from api.presenters import customer_body
-from api.problems import status_of
 from domain.customers.service import REGISTRARS
-from domain.errors import DomainError
-from domain.idempotency import Replayed
-from web.forms import FORM, fields_of, read
-from web.i18n import catalogue
-from web.render import done, language, page
-from web.routes.contract_page import Failed
-from web.session import Posted, Visitor, form_once
+from web.forms import fields_of
+from web.posting import Failed, posted
+from web.render import page
+from web.session import Posted, Visitor
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,20 +49,15 @@ def _list(
 def register(
     request: Request, user: Visitor, app: Application, views: Views, form: Posted
 ) -> Response:
-    body, errors = read(schemas.CustomerCreate, form, app.timezone)
-    if body is None:
-        return _list(request, user, app, views, None, None,
-                     failed=Failed("register", form, errors), status=422)  # fmt: skip
-    try:
-        app.customers.register(user.actor, body.id, body.details(), once=form_once(user, form))
-    except Replayed:
-        pass
-    except DomainError as error:
-        failed = Failed("register", form, {FORM: error.code})
-        return _list(request, user, app, views, None, None, failed=failed, status=status_of(error))
-    views.settle("customers")
-    t = catalogue(language(request))
-    return done(request, f"/customers/{body.id}", t("page.done", action=t("action.register")))
+    def run(body: Any, once: Any) -> str:
+        app.customers.register(user.actor, body.id, body.details(), once=once)
+        views.settle("customers")
+        return f"/customers/{body.id}"
+
+    def again(failed: Failed, status: int) -> Response:
+        return _list(request, user, app, views, None, None, failed=failed, status=status)
+
+    return posted(request, user, form, "register", schemas.CustomerCreate, run, again, "/customers")
 
 
 @router.get("/customers/{customer_id}")
@@ -94,18 +85,13 @@ def update(
     request: Request, customer_id: str, user: Visitor, app: Application, views: Views,
     form: Posted,
 ) -> Response:  # fmt: skip
-    body, errors = read(schemas.CustomerUpdate, form, app.timezone)
-    if body is None:
-        failed = Failed("update", form, errors)
-        return _one(request, user, app, views, customer_id, failed=failed, status=422)
-    try:
-        app.customers.update(user.actor, customer_id, body.changes(), once=form_once(user, form))
-    except Replayed:
-        pass
-    except DomainError as error:
-        failed = Failed("update", form, {FORM: error.code})
-        return _one(request, user, app, views, customer_id, failed=failed,
-                    status=status_of(error))  # fmt: skip
-    views.settle("customers", "ledger", "receivables")
-    t = catalogue(language(request))
-    return done(request, f"/customers/{customer_id}", t("page.done", action=t("action.update")))
+    def run(body: Any, once: Any) -> str:
+        app.customers.update(user.actor, customer_id, body.changes(), once=once)
+        views.settle("customers", "ledger", "receivables")
+        return f"/customers/{customer_id}"
+
+    def again(failed: Failed, status: int) -> Response:
+        return _one(request, user, app, views, customer_id, failed=failed, status=status)
+
+    back = f"/customers/{customer_id}"
+    return posted(request, user, form, "update", schemas.CustomerUpdate, run, again, back)

@@ -12,14 +12,13 @@ from fastapi.responses import Response
 
 from api import report_bodies, schemas
 from api.dependencies import Application, Directory, Views, parse_id
-from api.problems import status_of
 from domain.delegations.service import DELEGABLE_ROLES
-from domain.errors import DomainError, InvalidInputError
+from domain.errors import InvalidInputError
 from domain.idempotency import Replayed
-from web.forms import FORM, fields_of, read
+from web.forms import fields_of
 from web.i18n import catalogue
+from web.posting import Failed, posted
 from web.render import done, language, page
-from web.routes.contract_page import Failed
 from web.session import Posted, Visitor, form_once
 
 router = APIRouter(include_in_schema=False)
@@ -48,25 +47,21 @@ def delegate(
     request: Request, user: Visitor, app: Application, views: Views, users: Directory,
     form: Posted,
 ) -> Response:  # fmt: skip
-    body, errors = read(schemas.DelegationCreate, form, app.timezone)
-    if body is None:
-        failed = Failed("delegate", form, errors)
-        return _page(request, user, app, views, failed=failed, status=422)
-    try:
+    def run(body: Any, once: Any) -> str:
         if body.to not in users.users:
             raise InvalidInputError(f"{body.to!r} is not a known user")
         app.delegations.create(
-            user.actor, body.to, body.role, body.starts_on, body.ends_on, body.reason,
-            once=form_once(user, form),
-        )  # fmt: skip
+            user.actor, body.to, body.role, body.starts_on, body.ends_on, body.reason, once=once
+        )
         views.settle("delegations")
-    except Replayed:
-        pass
-    except DomainError as error:
-        failed = Failed("delegate", form, {FORM: error.code})
-        return _page(request, user, app, views, failed=failed, status=status_of(error))
-    t = catalogue(language(request))
-    return done(request, "/delegations", t("page.done", action=t("action.delegate")))
+        return "/delegations"
+
+    def again(failed: Failed, status: int) -> Response:
+        return _page(request, user, app, views, failed=failed, status=status)
+
+    return posted(
+        request, user, form, "delegate", schemas.DelegationCreate, run, again, "/delegations"
+    )
 
 
 @router.post("/delegations/{delegation_id}/revoke")
