@@ -151,11 +151,16 @@ def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
             "step": row["step"],
             "kind": row["kind"],
             "amendment": row["amendment"],
+            "new_amount": _money_or_none(row["new_amount"]),
             "on_behalf_of": row["on_behalf_of"],
             "submitted_at": submitted_at,
             "hours_waiting": round((now - submitted_at).total_seconds() / 3600, 2),
         })  # fmt: skip
     return {"items": items}
+
+
+def _money_or_none(cents: int | None) -> str | None:
+    return None if cents is None else money_from_cents(cents)
 
 
 def as_file(body: dict[str, Any], report: str, fmt: str) -> Response:

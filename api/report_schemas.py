@@ -82,6 +82,7 @@ class InboxItem(BaseModel):
     step: Step
     kind: Literal["approval", "amendment"]
     amendment: str | None  # its number, for an amendment step
+    new_amount: Money | None  # the amount the amendment asks for, when it changes it
     on_behalf_of: str | None  # the delegator, when a lent role brings the step here
     submitted_at: datetime  # when the round or the amendment was asked for
     hours_waiting: float

@@ -146,12 +146,14 @@ class ContractReports:
         the delegator's behalf (SPEC §2.2)."""
         ledger = self.ledger.t("ledger")
         rounds = self._ledger_rows(
-            f"SELECT *, 'approval' AS kind, NULL AS amendment, NULL AS requested_by "
+            f"SELECT *, 'approval' AS kind, NULL AS amendment, NULL AS requested_by, "
+            "NULL AS new_amount "
             f"FROM {ledger} WHERE state = 'review'"
         )
         amendments = self._ledger_rows(
             f"SELECT l.*, 'amendment' AS kind, a.number AS amendment, a.requested_by, "
-            f"a.required AS amendment_required, a.requested_at AS amendment_asked "
+            f"a.required AS amendment_required, a.requested_at AS amendment_asked, "
+            "a.new_amount "
             f"FROM {self.ledger.t('ledger_amendments')} a JOIN {ledger} l "
             "ON l.contract_id = a.contract_id"
         )

@@ -48,7 +48,7 @@ class LedgerView(View):
                 ON {self.t("ledger_history")} (contract_id, recorded_at)""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_amendments")} (
                 contract_id TEXT PRIMARY KEY, number TEXT NOT NULL, requested_by TEXT NOT NULL,
-                requested_at TEXT NOT NULL, required TEXT NOT NULL)""",
+                requested_at TEXT NOT NULL, required TEXT NOT NULL, new_amount BIGINT)""",
             f"""CREATE TABLE IF NOT EXISTS {self.t("ledger_amendment_grants")} (
                 contract_id TEXT NOT NULL, step TEXT NOT NULL, granted_by TEXT NOT NULL,
                 on_behalf_of TEXT, PRIMARY KEY (contract_id, step))""",
@@ -117,9 +117,10 @@ class LedgerView(View):
 
     def _amendment_requested(self, w: AggregateWriter, event: Any, position: int) -> None:
         w.execute(
-            f"INSERT INTO {self.t('ledger_amendments')} VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO {self.t('ledger_amendments')} VALUES (?, ?, ?, ?, ?, ?)",
             (str(event.originator_id), event.number, event.actor, recorded(event.timestamp),
-             json.dumps(event.required_approvals)),
+             json.dumps(event.required_approvals),
+             cents(event.changes["amount"]) if "amount" in event.changes else None),
         )  # fmt: skip
 
     def _amendment_approved(self, w: AggregateWriter, event: Any, position: int) -> None:

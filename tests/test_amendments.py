@@ -254,10 +254,11 @@ def test_the_inbox_lists_amendment_steps_to_their_deciders_only(desk: Desk) -> N
         return [item for item in body["items"] if item["contract_id"] == contract["id"]]
 
     [item] = inbox("zhao.qiang")
-    assert (item["kind"], item["step"], item["amendment"]) == (
+    assert (item["kind"], item["step"], item["amendment"], item["new_amount"]) == (
         "amendment",
         "finance_review",
         contract["amendment"]["number"],
+        "250000.00",
     )
     assert inbox("li.lei") == []  # the requester and owner
     desk.ok(contract, "approve_amendment", "wang.fang", {"step": "contract_review"})
