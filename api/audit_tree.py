@@ -9,7 +9,7 @@ up to that one."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from domain.chain import canonical
 from domain.errors import ConflictError, InvalidInputError
 from projections import merkle
 from projections.merkle import Frontier
-from projections.signed_note import Checkpoint, NoteError, Verifier, split
+from projections.signed_note import Checkpoint, NoteError, Verifier
 from projections.tree import TreeView
 
 PAGE = 1000
@@ -38,7 +38,6 @@ class TreeCheck:
     each signed checkpoint as the tree reaches its size."""
 
     expected: Iterator[Signed]
-    size: int = 0
     frontier: Frontier = field(default_factory=lambda: Frontier(0, []))
     matched: Signed | None = None  # the last checkpoint the log still agrees with
     matched_at: int = 0  # the position of the matched checkpoint's last leaf
@@ -187,12 +186,6 @@ def _b64(data: bytes) -> str:
 def parse_old(text: str, verifier: Verifier, source: str) -> Signed:
     """An auditor's kept checkpoint, checked against their key."""
     try:
-        split(text)
         return Signed(read_note(text, verifier), text, source)
     except NoteError as error:
         raise InvalidInputError(f"{source}: {error}") from None
-
-
-def in_order(checkpoints: Iterable[Signed]) -> Iterator[Signed]:
-    """Checkpoints by size; two of one size are both compared (a fork shows so)."""
-    yield from sorted(checkpoints, key=lambda signed: signed.checkpoint.size)

@@ -8,7 +8,6 @@ table is locked, entries wait in memory and are written when it is back."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import queue
@@ -19,7 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.chain import GENESIS
+from domain.chain import GENESIS, chained
 from projections.store import ViewStore
 from projections.view import recorded
 
@@ -46,8 +45,9 @@ def now() -> str:
 
 
 def link(previous: str, seq: int, access: Access) -> str:
+    """Chained as the events are (`domain.chain.chained`), over the entry's JSON."""
     body = json.dumps({"seq": seq, **asdict(access)}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256((previous + body).encode()).hexdigest()
+    return chained(previous, body.encode())
 
 
 class AccessRegister:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from domain.actors import Actor
-from domain.contracts.policy import step_refusal
+from domain.contracts.policy import deciders, step_refusal
 from projections.fifo import Sql
 from projections.ledger import LedgerView
 from projections.receivables import ReceivablesView
@@ -163,10 +163,6 @@ class ContractReports:
             "approval": self._grants("ledger_approvals", "l.state = 'review'"),
             "amendment": self._grants("ledger_amendment_grants", "1 = 1"),
         }
-        deciders = [(actor, None)] + [
-            (Actor(actor.id, frozenset({role})), delegator)
-            for delegator, role in sorted(actor.lent)
-        ]
         items = []
         for row in sorted([*rounds, *amendments], key=lambda r: (r["submitted_at"], r["position"])):
             done = granted[row["kind"]][row["contract_id"]]
@@ -175,7 +171,7 @@ class ContractReports:
             for step in json.loads(row["required"]):
                 if step in done:
                     continue
-                for decider, delegator in deciders:
+                for decider, delegator in deciders(actor):
                     refusal = step_refusal(
                         decider, step, makers, grantors, granting=True,
                         on_behalf_of=delegator,

@@ -321,14 +321,15 @@ class Contract(ChainedAggregate):
         )
 
     def withdraw_amendment(self, actor: Actor, reason: str) -> None:
-        authorize(actor, "withdraw_amendment", self.owner, self._requester)
+        authorize(actor, "withdraw_amendment", self.owner, self.requester)
         CONTRACT_LIFECYCLE.target(self, "withdraw_amendment")
         if not reason.strip():
             raise InvalidInputError("a withdrawal needs a reason")
         self._amendment_withdrawn(reason=reason, actor=actor.id)
 
     @property
-    def _requester(self) -> str | None:
+    def requester(self) -> str | None:
+        """Who asked for the pending amendment."""
         return self.amendment.requested_by if self.amendment else None
 
     def _amendment_step(

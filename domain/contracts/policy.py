@@ -52,7 +52,7 @@ def authorize(
 def my_actions(actor: Actor, contract: Contract) -> list[str]:
     """SPEC §2: of the actions the lifecycle allows now, those this actor may take: role,
     ownership and maker–checker applied (for approval steps, any step they may decide)."""
-    requester = contract.amendment.requested_by if contract.amendment else None
+    requester = contract.requester
     return [
         action
         for action in contract.allowed_actions
@@ -71,6 +71,14 @@ def decidable_steps(actor: Actor, contract: Contract, action: str) -> list[str]:
     return list(dict.fromkeys(step for step, _ in decisions(actor, contract, action)))
 
 
+def deciders(actor: Actor) -> list[tuple[Actor, str | None]]:
+    """Who `actor` may decide as: themselves, and for each delegator the role lent to them
+    today (SPEC §2.2), holding that role only."""
+    return [(actor, None)] + [
+        (Actor(actor.id, frozenset({role})), delegator) for delegator, role in sorted(actor.lent)
+    ]
+
+
 def decisions(actor: Actor, contract: Contract, action: str) -> list[tuple[str, str | None]]:
     """(step, on_behalf_of) for each way `actor` may decide a step now."""
     granting = action.startswith("approve")
@@ -84,13 +92,10 @@ def decisions(actor: Actor, contract: Contract, action: str) -> list[tuple[str, 
     else:
         return []
     makers = (contract.owner, contract.created_by, requester)
-    deciders = [(actor, None)] + [
-        (Actor(actor.id, frozenset({role})), delegator) for delegator, role in sorted(actor.lent)
-    ]
     return [
         (step, delegator)
         for step in steps
-        for decider, delegator in deciders
+        for decider, delegator in deciders(actor)
         if step_refusal(decider, step, makers, grantors, granting=granting, on_behalf_of=delegator)
         is None
     ]
