@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.observer import route_template
 from projections.access_register import Access, now
 
 # The routes whose reads are registered: contracts and complaints (one, history, time
@@ -55,11 +56,8 @@ class AccessRecorder:
 
 
 def _record(scope: Scope) -> None:
-    route = scope.get("route")
     user = scope.get("state", {}).get("user")
-    # The API's routes know their path within the /api router only.
-    api = "/api" if scope["path"].startswith("/api/") else ""
-    template = f"{api}{getattr(route, 'path', '')}"
+    template = route_template(scope)
     if template not in REGISTERED or user is None:
         return
     params: dict[str, Any] = scope.get("path_params", {})

@@ -12,6 +12,9 @@ from api.boundary import ErrorBoundary
 from api.dependencies import refuse_unknown_query
 from api.docs import install_docs
 from api.guards import Gatekeeper
+from api.json_log import log_json_to_stdout
+from api.metrics import install_metrics
+from api.observer import RequestObserver, request_log
 from api.problems import install_problem_handlers
 from api.routes import (
     approvals,
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     """Build the service; `settings` default to the environment, users to its users file."""
     settings = settings or Settings.from_env()
     directory = directory or UserDirectory.load(settings.users_file)
+    log_json_to_stdout(request_log)  # one line per request (SPEC §9)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,4 +88,5 @@ def create_app(settings: Settings | None = None, directory: UserDirectory | None
     app.add_middleware(Gatekeeper, directory=directory, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessRecorder)
     app.add_middleware(ErrorBoundary)
+    app.add_middleware(RequestObserver, metrics=install_metrics(app))  # sees every answer
     return app

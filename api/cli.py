@@ -10,11 +10,11 @@ from contextlib import contextmanager, suppress
 
 import uvicorn
 from eventsourcing.cryptography import AESCipher
+from tqdm import tqdm
 
-from api import cli_audit
+from api import cli_audit, scale_out
 from api.app import create_app
 from api.demo import DEMO_USERS, create_demo_users, seed_demo_data
-from api.progress import Progress
 from api.settings import Settings
 from api.storage import StoreLockedError, open_application, redacted
 from api.users import UserDirectory, UsersFileError, add_user
@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes (PostgreSQL only; one more process then applies the views)",
+    )
     serve.add_argument(
         "--demo", action="store_true", help="create demo users and data; print their tokens"
     )
@@ -90,14 +96,23 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     url = f"http://{args.host}:{args.port}/"
+    if args.workers > 1 and (why := scale_out.refusal(settings)):
+        print(f"contractflow: {why}", file=sys.stderr)
+        return 2
     if args.demo:
         _prepare_demo(settings, url)
-    app = create_app(settings, UserDirectory.load(settings.users_file))
+    directory = UserDirectory.load(settings.users_file)
     print(
-        f"contractflow on {url}  (API docs: {url}docs; store: {redacted(settings.database_url)})",
+        f"contractflow on {url}  (API docs: {url}docs; store: {redacted(settings.database_url)};"
+        f" {args.workers} API process(es))",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:  # each process builds its own app from the environment
+        scale_out.serve(settings, args.host, args.port, args.workers)
+    else:
+        app = create_app(settings, directory)
+        # The app logs one JSON line per request (api.observer): uvicorn's would repeat it.
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
@@ -138,9 +153,8 @@ def _projections_status(args: argparse.Namespace) -> int:
 
 def _projections_rebuild(args: argparse.Namespace) -> int:
     with _projections() as views:
-        bar = Progress(views.head(), "registering customers from their contracts")
-        registered = views.app.customers.register_from_contracts(done=bar.advance)
-        bar.close()
+        with tqdm(total=views.head(), desc="registering customers", disable=None) as bar:
+            registered = views.app.customers.register_from_contracts(done=bar.update)
         print(f"customers: {registered} registered from the contracts that name them")
         names = [args.name] if args.name else list(views.views)
         unknown = set(names) - set(views.views)
@@ -149,10 +163,9 @@ def _projections_rebuild(args: argparse.Namespace) -> int:
             return 2
         failed = False
         for name in names:
-            bar = Progress(views.head(), f"rebuilding {name}")
-            result = rebuild(views.app, views.views[name], force=args.force, done=bar.advance)
-            bar.close()
-            rate = bar.done / max(result.replay_seconds, 1e-9)
+            with tqdm(total=views.head(), desc=f"rebuilding {name}", disable=None) as bar:
+                result = rebuild(views.app, views.views[name], force=args.force, done=bar.update)
+            rate = result.position / max(result.replay_seconds, 1e-9)
             verdict = "identical" if result.identical else "DIFFERENT"
             print(
                 f"{name}: {verdict} at position {result.position} ({rate:,.0f} events/s); "
@@ -169,7 +182,7 @@ def _projections_run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, lambda *_: views.stop())
         print("applying events; Ctrl-C to stop", file=sys.stderr)
         with suppress(KeyboardInterrupt):
-            views.run()
+            views.run(side_by_side=True)
     return 0
 
 

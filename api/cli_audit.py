@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from api import audit_log, audit_tree, audit_verify
 from api.audit_tree import Signed
-from api.progress import Progress
 from api.settings import Settings
 from api.storage import open_application
 from domain.errors import DomainError
@@ -63,11 +64,11 @@ def _export(args: argparse.Namespace) -> int:
     application = open_application(Settings.from_env())
     try:
         header = 1 if args.fmt == "csv" else 0
-        bar = Progress(header + (application.recorder.max_notification_id() or 0), "exporting")
-        for line in audit_log.export_lines(application, args.fmt):
-            args.output.write(line)
-            bar.advance()
-        bar.close()
+        total = header + (application.recorder.max_notification_id() or 0)
+        with tqdm(total=total, desc="exporting", disable=None) as bar:
+            for line in audit_log.export_lines(application, args.fmt):
+                args.output.write(line)
+                bar.update()
     finally:
         application.close()
     return 0
@@ -83,11 +84,10 @@ def _verify(projections: Callable[..., Any]) -> int:
 def _verified(views: Projections, **options: Any) -> dict[str, Any]:
     """verify_log with a progress bar, over every core for a durable store (chains and
     leaves are recomputed in Python)."""
-    bar = Progress(views.head(), "verifying")
     started = time.perf_counter()
     workers = 1 if views.store.owns_datastore else os.cpu_count() or 1
-    result = audit_verify.verify_log(views, done=bar.advance, workers=workers, **options)
-    bar.close()
+    with tqdm(total=views.head(), desc="verifying", disable=None) as bar:
+        result = audit_verify.verify_log(views, done=bar.update, workers=workers, **options)
     seconds = max(time.perf_counter() - started, 1e-9)
     rate = result["checked"] / seconds
     print(f"{result['checked']} events in {seconds:.2f}s ({rate:,.0f} events/s)", file=sys.stderr)

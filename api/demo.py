@@ -16,7 +16,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from api.progress import progress
+from tqdm import tqdm
+
 from api.users import add_user
 from domain.actors import Actor
 from domain.application import ContractFlow
@@ -80,11 +81,17 @@ def seed_demo_data(app: ContractFlow) -> int:
         return 0
     rng = random.Random(2026)  # noqa: S311 - deterministic demo data, not security
     executing: dict[str, UUID] = {}  # a contract in execution per customer, to complain of
-    for index, target in progress(enumerate(TARGETS), len(TARGETS), "seeding demo contracts"):
+    contracts = tqdm(
+        enumerate(TARGETS), desc="seeding demo contracts", total=len(TARGETS), disable=None
+    )
+    for index, target in contracts:
         contract_id = _walk(app, rng, index, target)
         if target == EXECUTING:
             executing[CUSTOMERS[index % len(CUSTOMERS)][0]] = contract_id
-    for index, story in progress(enumerate(COMPLAINTS), len(COMPLAINTS), "seeding complaints"):
+    complaints = tqdm(
+        enumerate(COMPLAINTS), desc="seeding complaints", total=len(COMPLAINTS), disable=None
+    )
+    for index, story in complaints:
         customer_id = CUSTOMERS[index % len(CUSTOMERS)][0]
         _complain(app, index, story, executing.get(customer_id) if index % 2 else None)
     _leave_and_amend(app, next(iter(executing.values())))

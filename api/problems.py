@@ -30,6 +30,11 @@ MEDIA_TYPE = "application/problem+json"
 # connection left unusable (a prepared statement lost). Data the store refuses (DataError)
 # or a broken invariant (IntegrityError) is a bug instead, answered 500 and logged.
 STORE_FAILURES = (OperationalError, InterfaceError, InternalError, ProgrammingError)
+STORE_ERROR_KINDS = (
+    (STORE_FAILURES, "unavailable"),
+    (errors.BusyError, "busy"),  # version conflicts past every retry
+    (errors.IntegrityBrokenError, "integrity"),
+)
 logger = logging.getLogger("contractflow.store")
 RETRY_AFTER_SECONDS = "1"
 
@@ -125,10 +130,23 @@ def _projection_stalled(_: Request, error: Exception) -> Refusal:
     return Refusal(503, "projection_stalled", str(error))
 
 
-def _replayed(_: Request, replay: Exception) -> Response:
+def _replayed(request: Request, replay: Exception) -> Response:
     """A repeated Idempotency-Key: the first response, exactly as it was sent."""
     assert isinstance(replay, Replayed)
+    request.state.outcome = "replayed"
     return stored_response(replay.response)
+
+
+def _counted(request: Request, refusal: Refusal, error: Exception) -> None:
+    """For the metrics (SPEC §9): the refusal's code is the outcome of the command it
+    refused (`api.observer` counts commands); store errors by kind; 503 answers by code."""
+    request.state.outcome = refusal.code
+    metrics = request.app.state.metrics
+    kind = next((kind for kinds, kind in STORE_ERROR_KINDS if isinstance(error, kinds)), None)
+    if kind is not None:
+        metrics.store_errors.labels(kind).inc()
+    if refusal.status == 503:
+        metrics.busy.labels(refusal.code).inc()
 
 
 PageWriter = Callable[[Request, Refusal], Response]
@@ -141,6 +159,7 @@ def install_problem_handlers(app: FastAPI, pages: PageWriter | None = None) -> N
     def answering(handler: Callable[[Request, Exception], Refusal]) -> Any:
         def answer(request: Request, error: Exception) -> Response:
             refusal = handler(request, error)
+            _counted(request, refusal, error)
             if pages is not None and not request.url.path.startswith("/api/"):
                 return pages(request, refusal)
             return problem(refusal.status, refusal.code, refusal.detail, **refusal.extra)

@@ -7,8 +7,9 @@ import os
 import time
 from typing import Any
 
+from tqdm import tqdm
+
 from api.audit_verify import verify
-from api.progress import Progress
 from api.storage import library_env
 from bench.measure import children_peak_rss_mb
 from bench.population import populate
@@ -25,10 +26,9 @@ def _app(database_url: str) -> ContractFlow:
 
 def generate(database_url: str, contracts: int, customers: int) -> dict[str, Any]:
     app = _app(database_url)
-    bar = Progress(contracts, f"generating {contracts:,} contracts")
     started = time.perf_counter()
-    populate(app, contracts, customers, app.today(), done=bar.advance)
-    bar.close()
+    with tqdm(total=contracts, desc=f"generating {contracts:,} contracts", disable=None) as bar:
+        populate(app, contracts, customers, app.today(), done=bar.update)
     events = app.recorder.max_notification_id() or 0
     app.close()
     return {"events": events, "seconds": time.perf_counter() - started}
@@ -44,9 +44,9 @@ def rebuild_receivables(database_url: str, rounds: int) -> dict[str, Any]:
     built = _built_in(app, live, head)
     rates = []
     for round_ in range(rounds):
-        bar = Progress(head, f"rebuilding receivables ({round_ + 1}/{rounds})")
-        result = rebuild(app, live, done=bar.advance)
-        bar.close()
+        label = f"rebuilding receivables ({round_ + 1}/{rounds})"
+        with tqdm(total=head, desc=label, disable=None) as bar:
+            result = rebuild(app, live, done=bar.update)
         if not result.identical:
             raise RuntimeError(f"the rebuild differs: {result.differences}")
         rates.append(head / result.replay_seconds)
@@ -69,10 +69,9 @@ def build_views(database_url: str, *names: str) -> dict[str, Any]:
 
 def _built_in(app: ContractFlow, view: View, head: int) -> float:
     """Seconds to bring `view` from where it is to `head`, with progress shown."""
-    bar = Progress(head, f"building {view.name}")
     started = time.perf_counter()
-    Projector(app, view).catch_up(until=head, done=bar.advance)
-    bar.close()
+    with tqdm(total=head, desc=f"building {view.name}", disable=None) as bar:
+        Projector(app, view).catch_up(until=head, done=bar.update)
     return time.perf_counter() - started
 
 
@@ -83,10 +82,9 @@ def verify_log(database_url: str) -> dict[str, Any]:
     views = Projections(app)
     views.refresh("seal")
     workers = os.cpu_count() or 1
-    bar = Progress(views.head(), f"verifying in {workers} processes")
     started = time.perf_counter()
-    result = verify(app, views.views["seal"], done=bar.advance, workers=workers)
-    bar.close()
+    with tqdm(total=views.head(), desc=f"verifying in {workers} processes", disable=None) as bar:
+        result = verify(app, views.views["seal"], done=bar.update, workers=workers)
     seconds = time.perf_counter() - started
     views.stop()
     app.close()
