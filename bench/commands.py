@@ -10,6 +10,7 @@ from decimal import Decimal
 from itertools import count, cycle
 from uuid import UUID
 
+from bench.lag import LagSampler
 from bench.measure import ROUNDS, rounds_of, summary, timing
 from bench.population import DECIDERS, FINANCE_ACTOR, SPECIALIST, approved, drafted, owner_of
 from domain.application import ContractFlow
@@ -19,6 +20,7 @@ from domain.numbering import NumberIndex
 PER_ROUND = 300  # commands of each kind per round through the application
 CLIENTS = 16
 PER_CLIENT = 60  # commands per client per HTTP round
+API_PROCESSES = {"postgres": 2, "sqlite": 1}  # `serve --workers`: SQLite's is refused
 AMOUNT = Decimal("900000.00")  # needs contract review, manager and finance
 _numbers = count(9_000_000)
 
@@ -61,7 +63,8 @@ def through_application(app: ContractFlow) -> dict[str, dict[str, float]]:
 
 
 def over_http(app: ContractFlow, base_url: str, tokens: dict[str, str]) -> dict[str, float]:
-    """`CLIENTS` clients at once, each shipping, paying and approving on its own contracts."""
+    """`CLIENTS` clients at once, each shipping, paying and approving on its own contracts;
+    the views' lag is sampled meanwhile (`lag_p50_ms`, `lag_p99_ms`)."""
     per_kind = PER_CLIENT // 3
     ids = prepare(app, executing=CLIENTS, in_review=CLIENTS * per_kind * ROUNDS)
     reviews = iter(ids["review"])
@@ -81,7 +84,9 @@ def over_http(app: ContractFlow, base_url: str, tokens: dict[str, str]) -> dict[
                      tokens["specialist"]),
                 ]  # fmt: skip
             plans.append(plan)
-        rounds.append(asyncio.run(_clients(base_url, plans)))
+        with LagSampler(app) as lag:
+            figures = asyncio.run(_clients(base_url, plans))
+        rounds.append(figures | lag.figures())
     return summary(rounds)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -29,8 +30,9 @@ def bench_users(path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serving(database_url: str, users_file: Path) -> Iterator[str]:
-    """Start the API on a free port; yields its base URL; stops it afterwards."""
+def serving(database_url: str, users_file: Path, workers: int = 1) -> Iterator[str]:
+    """Start the API (`workers` processes) on a free port; yields its base URL once every
+    process has answered; stops it afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -40,21 +42,21 @@ def serving(database_url: str, users_file: Path) -> Iterator[str]:
         "CONTRACTFLOW_USERS": str(users_file),
     }
     server = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        deadline, answered = time.monotonic() + 60, set()
+        while len(answered) < workers:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the API did not start")
             try:
-                with urllib.request.urlopen(f"{base}/api/health", timeout=5):  # noqa: S310
-                    break
+                with urllib.request.urlopen(f"{base}/api/health", timeout=5) as health:  # noqa: S310
+                    answered.add(json.load(health)["pid"])
             except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the API did not start") from None
                 time.sleep(0.2)
         yield base
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from eventsourcing.application import Application
@@ -95,7 +96,16 @@ class Projections:
     def settle(self, *names: str, timeout: float = 1.0) -> None:
         """After a write whose answer does not depend on the views: bring them up to date if
         that is quick, so that later reads count it. When the store is away or a worker is
-        behind, the write still stands and its answer says so: this never fails."""
+        behind, the write still stands and its answer says so: this never fails.
+
+        With external views (`projections run`, `serve --workers N`) it returns at once:
+        another process applies the write on its next pass, up to `SETTLE_SECONDS` and a
+        pass away, so waiting would add the views' lag to the command's latency and buy
+        nothing that reports need: each of them `refresh`es up to the head before it reads,
+        which is what keeps them read-your-writes. What reads a view as it stands (a
+        contract's open complaints, the roles lent today) may trail by that lag."""
+        if not self.inline:
+            return
         try:
             self.refresh(*names, timeout=timeout)
         except (*UNAVAILABLE, ProjectionStalledError) as error:
@@ -126,17 +136,25 @@ class Projections:
         stuck = self.store.stuck()
         return "; ".join(f"{view} stopped before {why}" for view, (_, why) in stuck.items()) or None
 
-    def run(self, poll_seconds: float = 0.5) -> None:
+    def run(self, poll_seconds: float = 0.5, *, side_by_side: bool = False) -> None:
         """Apply new events as they come until `stop()`. While the store is away, back off
-        and try again; only a bug outside any view ends the loop."""
-        if isinstance(self.app.recorder, PostgresApplicationRecorder):
+        and try again; only a bug outside any view ends the loop.
+
+        `side_by_side` (a process of its own, `projections run`): on PostgreSQL each pass
+        applies the views in parallel threads, since each view has its own transaction and
+        lock and a pass is mostly waiting for the database; this halved the lag under
+        command load. In an API process they take turns, leaving the pool to requests."""
+        postgres = isinstance(self.app.recorder, PostgresApplicationRecorder)
+        if postgres:
             self._spawn(self._listen)
+        pool = ThreadPoolExecutor(len(self.projectors) if postgres and side_by_side else 1)
         pause = FIRST_PAUSE
         try:
             while not self._stop.is_set():
+                started = time.monotonic()
                 try:
-                    for projector in self.projectors.values():
-                        projector.catch_up()
+                    for done in [pool.submit(p.catch_up) for p in self.projectors.values()]:
+                        done.result()
                 except UNAVAILABLE as error:
                     self.trouble = error
                     logger.warning("views: the store is away (%s); again in %.1fs", error, pause)
@@ -145,13 +163,17 @@ class Projections:
                     continue
                 self.trouble, pause = None, FIRST_PAUSE
                 self._news.wait(poll_seconds)
-                # Let a burst of writes gather into one pass: under load, a pass per command
-                # would cost every view a transaction per command (measured in bench/).
-                self._stop.wait(SETTLE_SECONDS)
+                # At most a pass per SETTLE_SECONDS, so that under load a burst of writes
+                # gathers into one pass (a pass per command would cost every view a
+                # transaction per command, measured in bench/), while a write after a quiet
+                # spell, or during a long pass, waits no longer than that.
+                self._stop.wait(started + SETTLE_SECONDS - time.monotonic())
                 self._news.clear()
         except BaseException as error:
             self.failure = error  # shown by health; a restart resumes from the positions
             raise
+        finally:
+            pool.shutdown()
 
     def start(self) -> None:
         """Run in a background thread of this process (the default deployment)."""

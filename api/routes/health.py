@@ -3,6 +3,7 @@ read model has got."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from eventsourcing.postgres import PostgresFactory
@@ -27,6 +28,7 @@ class Health(BaseModel):
     log_position: int
     projections: dict[str, ViewPosition]
     projections_error: str | None
+    pid: int  # the process that answered: `serve --workers N` runs several on one port
 
 
 @router.get("/health", response_model=Health)
@@ -46,4 +48,5 @@ def health(app: Application, views: Views) -> dict[str, Any]:
         "log_position": views.head(),
         "projections": views.status(),
         "projections_error": problem,
+        "pid": os.getpid(),
     }
