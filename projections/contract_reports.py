@@ -3,26 +3,18 @@ and receivables views."""
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from domain.actors import Actor
-from domain.contracts.policy import deciders, step_refusal
 from projections.fifo import Sql
-from projections.ledger import LedgerView
+from projections.ledger import HIDDEN, LedgerView
 from projections.receivables import ReceivablesView
-from projections.receivables_reports import ReceivablesReports, Scope
+from projections.receivables_figures import Scope
+from projections.receivables_reports import ReceivablesReports
+from projections.text_index import FIELDS, folded
 
-SEARCHED = ("number", "title", "customer_id", "customer_name")  # what the ledger's `q` matches
 ORDERS = ("position", "number", "title", "customer_name", "owner", "amount", "state", "signed_on")
-HIDDEN = ("title", "customer_name")  # encrypted at rest when the store is
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class ContractReports:
@@ -48,16 +40,16 @@ class ContractReports:
             if filters.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(filters[column])
-        hidden = self.ledger.store.text.hides
-        if hidden and (q or order in HIDDEN):
-            return self._search_revealed(" AND ".join(clauses), params, q, page=(limit, offset),
-                                         order=(order, descending))  # fmt: skip
-        if q:
-            clauses.append(
-                "(" + " OR ".join(f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in SEARCHED) + ")"
-            )
-            params += [like_pattern(q)] * len(SEARCHED)
+        needle = folded(q or "")
+        exact = self.ledger.index.exactly(needle) if needle else None
+        if exact is not None:
+            clauses.append(exact.clause)
+            params += exact.params
         where, name = " AND ".join(clauses), self.ledger.t("ledger")
+        if exact is None and (needle or (self.ledger.store.text.hides and order in HIDDEN)):
+            return self._search_revealed(
+                where, params, needle, page=(limit, offset), order=(order, descending)
+            )
         total = self.ledger.rows(f"SELECT COUNT(*) AS n FROM {name} WHERE {where}", params)[0]["n"]
         direction = "DESC" if descending else "ASC"
         rows = self._ledger_rows(
@@ -101,18 +93,21 @@ class ContractReports:
         self,
         where: str,
         params: list[Any],
-        q: str | None,
+        needle: str,
         page: tuple[int, int],
         order: tuple[str, bool],
     ) -> tuple[list[dict[str, Any]], int]:
-        """Encrypted titles and names cannot be matched or ordered by SQL: once revealed."""
-        needle = (q or "").lower()
+        """Encrypted titles and names cannot be matched or ordered by SQL: once revealed,
+        among the rows the text index finds (all rows, for a one-character needle)."""
+        candidates = self.ledger.index.candidates(needle)
+        if candidates is not None:
+            where, params = f"{where} AND {candidates.clause}", [*params, *candidates.params]
         rows = [
             row
             for row in self._ledger_rows(
                 f"SELECT * FROM {self.ledger.t('ledger')} WHERE {where} ORDER BY position", params
             )
-            if any(needle in str(row[column]).lower() for column in SEARCHED)
+            if any(needle in folded(str(row[field])) for field in FIELDS)
         ]
         column, descending = order
         rows.sort(key=lambda row: (row[column] is None, row[column]), reverse=descending)
@@ -144,54 +139,8 @@ class ContractReports:
         """Steps the actor may grant now, of review rounds and of pending amendments,
         the longest waiting first; and those of each role lent to them today, to decide on
         the delegator's behalf (SPEC §2.2)."""
-        ledger = self.ledger.t("ledger")
-        rounds = self._ledger_rows(
-            f"SELECT *, 'approval' AS kind, NULL AS amendment, NULL AS requested_by, "
-            "NULL AS new_amount "
-            f"FROM {ledger} WHERE state = 'review'"
-        )
-        amendments = self._ledger_rows(
-            f"SELECT l.*, 'amendment' AS kind, a.number AS amendment, a.requested_by, "
-            f"a.required AS amendment_required, a.requested_at AS amendment_asked, "
-            "a.new_amount "
-            f"FROM {self.ledger.t('ledger_amendments')} a JOIN {ledger} l "
-            "ON l.contract_id = a.contract_id"
-        )
-        for row in amendments:
-            row["required"], row["submitted_at"] = row["amendment_required"], row["amendment_asked"]
-        granted = {
-            "approval": self._grants("ledger_approvals", "l.state = 'review'"),
-            "amendment": self._grants("ledger_amendment_grants", "1 = 1"),
-        }
-        items = []
-        for row in sorted([*rounds, *amendments], key=lambda r: (r["submitted_at"], r["position"])):
-            done = granted[row["kind"]][row["contract_id"]]
-            grantors = [person for people in done.values() for person in people]
-            makers = (row["owner"], row["created_by"], row["requested_by"])
-            for step in json.loads(row["required"]):
-                if step in done:
-                    continue
-                for decider, delegator in deciders(actor):
-                    refusal = step_refusal(
-                        decider, step, makers, grantors, granting=True,
-                        on_behalf_of=delegator,
-                    )  # fmt: skip
-                    if refusal is None:
-                        items.append({**row, "step": step, "on_behalf_of": delegator})
-                        break
-        return items
-
-    def _grants(self, table: str, where: str) -> dict[str, dict[str, tuple[str, str | None]]]:
-        """contract → step → who granted it and for whom, for the contracts `where` picks."""
-        granted: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
-        for grant in self.ledger.rows(
-            f"SELECT a.contract_id, a.step, a.granted_by, a.on_behalf_of "
-            f"FROM {self.ledger.t(table)} a "
-            f"JOIN {self.ledger.t('ledger')} l ON l.contract_id = a.contract_id WHERE {where}"
-        ):
-            people = (grant["granted_by"], grant["on_behalf_of"])
-            granted[grant["contract_id"]][grant["step"]] = people
-        return granted
+        query = self.ledger.pending.waiting_for(actor)
+        return [] if query is None else self._ledger_rows(query.clause, query.params)
 
     def performance(self, first: date, last: date, as_of: date, scope: Scope) -> dict[str, Any]:
         """Counts and amounts signed, shipped and collected per month of [first, last], and

@@ -16,6 +16,7 @@ from api.cli import main
 from api.settings import Settings
 from api.storage import StoreLockedError, open_application
 from api.users import UserDirectory
+from projections.text_index import SIZES, pieces
 from tests.desk import Desk
 from tests.postgres_server import split_schema
 from tests.receivables_history import executing_contract
@@ -78,10 +79,11 @@ def test_a_canary_never_appears_in_a_raw_dump(
             headers=desk.as_user("zhao.qiang"),
         )
         assert statement.json()["customers"][0]["customer_name"] == CANARY
-        found = client.get(
-            "/api/contracts", params={"q": "canary-7F3A"}, headers=desk.as_user("wang.fang")
-        ).json()
-        assert [c["id"] for c in found["items"]] == [contract["id"]]
+        for q in ("canary-7F3A", "丝雀", "雀"):  # through the index, and the one-letter scan
+            found = client.get(
+                "/api/contracts", params={"q": q}, headers=desk.as_user("wang.fang")
+            ).json()
+            assert [c["id"] for c in found["items"]] == [contract["id"]], q
         inbox_title = client.get(
             f"/api/contracts/{contract['id']}", headers=desk.as_user("wang.fang")
         ).json()["title"]
@@ -90,6 +92,11 @@ def test_a_canary_never_appears_in_a_raw_dump(
     assert dump  # the dump did read the store
     assert CANARY.encode() not in dump
     assert CANARY.encode().hex() not in dump.decode("latin-1").lower()
+    # Nor any piece of it the search index could have kept in the clear.
+    for size in SIZES:
+        for piece in pieces(CANARY.lower(), size):
+            if not piece.isascii():
+                assert piece.encode() not in dump, piece
 
 
 def test_without_its_key_an_encrypted_store_refuses_to_start(
