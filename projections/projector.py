@@ -1,5 +1,6 @@
 """Applies the event log to one view in batches: each batch is one transaction holding the
-view's rows and its tracking record, so a crash loses a whole batch or nothing.
+view's rows and its tracking record, so a crash loses a whole batch or nothing. The next
+batch is read and decoded while one is applied (read_ahead).
 
 A view that meets an event it cannot apply stops just before it, and says so (health,
 `projections status`): it goes on serving what it has, which is consistent, rather than
@@ -18,10 +19,10 @@ from dataclasses import dataclass
 from eventsourcing.application import Application
 from eventsourcing.persistence import InterfaceError, Notification, OperationalError
 
+from projections.read_ahead import Entry, reading_ahead
 from projections.view import View
 
 BATCH_SIZE = 1000
-WINDOW = 8  # batches: the most log positions one query looks through
 UNAVAILABLE = (OperationalError, InterfaceError)  # the store, not the event: try again later
 
 logger = logging.getLogger(__name__)
@@ -56,21 +57,12 @@ class Projector:
         more positions than it holds. Positions up to the head are final when read: the
         library's recorders assign and commit positions in order (a table lock on
         PostgreSQL), so a later commit never fills a gap behind the head."""
-        with self._lock:
+        with self._lock, reading_ahead(self.app, self.view.topics, self.batch_size) as log:
             stop = (self.app.recorder.max_notification_id() or 0) if until is None else until
             position = self.position
             while position < (limit := self._limit(stop)):
-                # A bounded window keeps each query's scan short whatever the planner knows.
-                window_end = min(limit, position + WINDOW * self.batch_size)
-                notifications = self.app.recorder.select_notifications(
-                    start=position + 1,
-                    limit=self.batch_size,
-                    stop=window_end,
-                    topics=self.view.topics,
-                )
-                full = len(notifications) == self.batch_size
-                reached = notifications[-1].id if full else window_end
-                moved = self._apply_or_isolate(notifications, position, reached)
+                batch = log.read(position, limit)
+                moved = self._apply_or_isolate(batch.entries, position, batch.reached)
                 if done is not None and moved > position:
                     done(moved - position)
                 if moved == position:  # another process holds it back, or it is stuck
@@ -81,27 +73,25 @@ class Projector:
     def _limit(self, stop: int) -> int:
         return stop if self.stuck is None else min(stop, self.stuck.position - 1)
 
-    def _apply_or_isolate(
-        self, notifications: Sequence[Notification], position: int, reached: int
-    ) -> int:
+    def _apply_or_isolate(self, entries: Sequence[Entry], position: int, reached: int) -> int:
         try:
-            return self._apply(notifications, position, reached)
+            return self._apply(entries, position, reached)
         except UNAVAILABLE:
             raise
         except Exception as error:  # whatever a view's code raised: isolated here, and only here
             logger.warning("view %s: a batch failed (%s); finding the event", self.view.key, error)
-        for notification in notifications:  # one at a time, to find the one it cannot apply
-            if notification.id <= position:  # another process applied it meanwhile
+        for entry in entries:  # one at a time, to find the one it cannot apply
+            if entry.notification.id <= position:  # another process applied it meanwhile
                 continue
             try:
-                position = self._apply([notification], position, notification.id)
+                position = self._apply([entry], position, entry.notification.id)
             except UNAVAILABLE:
                 raise
             except Exception as error:  # the same boundary, one event at a time
-                return self._stop_before(notification, error, position)
+                return self._stop_before(entry.notification, error, position)
         return self._apply([], position, reached)
 
-    def _apply(self, notifications: Sequence[Notification], expected: int, reached: int) -> int:
+    def _apply(self, entries: Sequence[Entry], expected: int, reached: int) -> int:
         """One transaction: the view's rows and its tracking record; returns its position.
         If another process has moved the view meanwhile, nothing is written here."""
         with self.view.store.writing() as writer:
@@ -109,9 +99,8 @@ class Projector:
             if current != expected:
                 return current
             self.view.begin(writer)
-            for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
-                self.view.apply(writer, event, notification.id)
+            for entry in entries:
+                self.view.apply(writer, entry.domain_event(), entry.notification.id)
             self.view.end(writer, reached)
             if reached > current:
                 writer.track(self.view.key, reached)

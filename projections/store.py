@@ -15,6 +15,7 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresFactory, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory, SQLiteTrackingRecorder
 
+from projections.bulk import copied
 from projections.signed_note import Signer
 from projections.text_cipher import TextCipher
 
@@ -27,8 +28,9 @@ class Writer:
     Event handlers write through `about(aggregate_id)`: their statements are queued and
     sent at the end in rounds, the n-th statement about every aggregate in round n, each
     round grouped by statement text into `executemany` (one round trip per group, not per
-    row). Statements about one aggregate keep their order; views keep statements about
-    different aggregates independent of each other's order."""
+    row; a COPY for plain inserts on PostgreSQL, see bulk). Statements about one aggregate
+    keep their order; views keep statements about different aggregates independent of each
+    other's order."""
 
     def __init__(self, store: ViewStore, cursor: Any) -> None:
         self.store = store
@@ -43,7 +45,12 @@ class Writer:
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many rows now, in one round trip."""
         if rows:
-            self.cursor.executemany(self.store.dialect_sql(sql), rows)
+            self._many(sql, rows)
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        statement = self.store.dialect_sql(sql)
+        if not (self.store.is_postgres and copied(self.cursor, statement, rows)):
+            self.cursor.executemany(statement, rows)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Read inside this transaction: what it has written so far counts."""
@@ -63,7 +70,7 @@ class Writer:
     def flush(self) -> None:
         for statements in self._rounds:
             for sql, rows in statements.items():
-                self.cursor.executemany(self.store.dialect_sql(sql), rows)
+                self._many(sql, rows)
         self._rounds.clear()
         self._queued.clear()
 
