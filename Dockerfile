@@ -4,6 +4,7 @@ COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY projections ./projections
 COPY api ./api
+COPY web ./web
 RUN pip install --no-cache-dir .
 ENV CONTRACTFLOW_USERS=/data/contractflow-users.toml
 VOLUME /data

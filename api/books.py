@@ -14,7 +14,7 @@ from api.dependencies import CurrentActor
 from domain.actors import Actor
 from domain.contracts.policy import authorize_reports
 from domain.contracts.terms import DEFAULT_CURRENCY
-from projections.receivables_reports import Scope
+from projections.receivables_figures import Scope
 from projections.view import recorded
 
 KnownAt = Annotated[

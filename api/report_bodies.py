@@ -20,18 +20,24 @@ from domain.contracts.policy import authorize_register
 from domain.delegations.delegation import as_dict
 from domain.delegations.service import SEE_ALL
 from domain.errors import NotFoundError
-from projections.receivables_reports import BUCKETS, bucket_of
+from projections.receivables_figures import BUCKETS, bucket_of
 from projections.runtime import Projections
 
 STATEMENT_FIGURES = ("opening_balance", "sales", "collections", "closing_balance")
 AGING_FIGURES = (*BUCKETS, "total", "credit", "net")
 RATE_FIGURES = ("planned", "actual", "shortfall")
 KINDS = ("signed", "shipped", "collected")
+EVERY_ROW = slice(None)  # a report body for the API and exports: every customer
 
 
 def statement(
-    views: Projections, books: Books, month: str, customer_id: str | None
+    views: Projections,
+    books: Books,
+    month: str,
+    customer_id: str | None,
+    shown: slice = EVERY_ROW,
 ) -> dict[str, Any]:
+    """The month's statement; `shown`: the customers a page shows (totals count them all)."""
     first, last = month_bounds(month)
     views.refresh("receivables")
     rows = views.receivables.statement(first, last, replace(books.scope, customer_id=customer_id))
@@ -39,19 +45,28 @@ def statement(
         "month": month,
         "known_at": books.known_at,
         "currency": books.currency,
-        "customers": _with_names(views, rows, STATEMENT_FIGURES, books),
+        "customers": _with_names(views, rows[shown], STATEMENT_FIGURES, books),
+        "count": len(rows),
         "totals": _totals(rows, STATEMENT_FIGURES),
     }
 
 
-def aging(views: Projections, books: Books, as_of: date, customer_id: str | None) -> dict[str, Any]:
+def aging(
+    views: Projections,
+    books: Books,
+    as_of: date,
+    customer_id: str | None,
+    shown: slice = EVERY_ROW,
+) -> dict[str, Any]:
+    """Aging as of a day; `shown`: the customers a page shows (totals count them all)."""
     views.refresh("receivables")
     rows = views.receivables.aging(as_of, replace(books.scope, customer_id=customer_id))
     return {
         "as_of": as_of,
         "known_at": books.known_at,
         "currency": books.currency,
-        "customers": _with_names(views, rows, AGING_FIGURES, books),
+        "customers": _with_names(views, rows[shown], AGING_FIGURES, books),
+        "count": len(rows),
         "totals": _totals(rows, AGING_FIGURES),
     }
 
@@ -83,7 +98,7 @@ def open_items(views: Projections, books: Books, as_of: date, customer_id: str) 
         "known_at": books.known_at,
         "currency": books.currency,
         "customer_id": customer_id,
-        "customer_name": views.receivables.customer_names().get(customer_id, ""),
+        "customer_name": views.receivables.customer_names([customer_id]).get(customer_id, ""),
         "contracts": list(contracts.values()),
     }
 
@@ -185,7 +200,7 @@ def _rate(actual: int, planned: int) -> str | None:
 def _with_names(
     views: Projections, rows: list[dict[str, Any]], figures: tuple[str, ...], books: Books
 ) -> list[dict[str, Any]]:
-    names = views.receivables.customer_names()
+    names = views.receivables.customer_names([row["customer_id"] for row in rows])
     views.refresh("complaints")
     open_complaints = views.complaints.open_by_customer(books.scope.owner)
     return [

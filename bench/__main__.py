@@ -19,7 +19,7 @@ from typing import Any
 from api.storage import library_env
 from bench import baselines, commands, reads
 from bench.measure import ROUNDS, in_child
-from bench.report import table
+from bench.report import table, targets
 from bench.server import bench_users, serving
 from domain.application import ContractFlow
 from projections.runtime import Projections
@@ -50,6 +50,7 @@ def main() -> int:
         "customers": args.customers,
         "seconds": round(time.perf_counter() - started, 1),
     }
+    results["targets"] = targets(results)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(table(results))
     print(f"\nwritten to {args.output} in {results['meta']['seconds']} s", file=sys.stderr)
@@ -75,7 +76,7 @@ def run(database: str, scratch: Path, contracts: int, customers: int) -> dict[st
         app = ContractFlow(library_env(url, 30))
         results["commands"][store] = commands.through_application(app)
         _say(f"{store}: commands over HTTP, {commands.CLIENTS} clients")
-        with serving(url, users) as base:
+        with serving(url, users, commands.API_PROCESSES[store]) as base:
             results["http"][store] = commands.over_http(app, base, tokens)
         results["commands"][store]["verify_small_log"] = in_child("bench.scale:verify_log", url)
         app.close()

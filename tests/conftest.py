@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import fastapi.dependencies.models
 import httpx
 import pytest
 from fastapi.testclient import TestClient
@@ -46,6 +47,18 @@ TEST_USERS: dict[str, list[str]] = {
 
 def actor(user_id: str) -> Actor:
     return Actor(user_id, frozenset(TEST_USERS[user_id]))
+
+
+@pytest.fixture(autouse=True)
+def _apps_forgotten_after_each_test() -> Iterator[None]:
+    """FastAPI keeps what it learns of each endpoint and dependency callable in module-level
+    LRU caches (4,096 entries each); the per-application ones (the offline docs pages,
+    /metrics) hold each test's whole application with them, about 4.6 MB a test: over the
+    suite, gigabytes that every garbage collection walks. Cleared after each test."""
+    yield
+    for cached in vars(fastapi.dependencies.models).values():
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from api.periods import month_bounds
 from api.storage import library_env
 from domain.application import ContractFlow
 from projections.rebuild import rebuild
-from projections.receivables_reports import BUCKETS, Scope
+from projections.receivables_figures import BUCKETS, Scope
 from projections.runtime import Projections
 from projections.view import recorded
 from tests import oracle

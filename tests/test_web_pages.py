@@ -242,3 +242,24 @@ def test_a_sales_rep_sees_the_customer_pages_of_own_contracts_only(
     assert "C-MINE" in listing and "C-THEIRS" not in listing
     assert 'method="post" action="/customers"' not in listing  # for the register's keepers
     assert client.get("/customers/C-THEIRS").status_code == 404
+
+
+def test_a_report_page_shows_a_page_of_customers_and_its_export_holds_them_all(
+    desk: Desk, signed_in: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of customers make an unreadable page: the aging page shows a page of them
+    with the totals of all, and links to the next; the export holds every customer."""
+    monkeypatch.setattr("web.routes.receivables.PAGE", 2)
+    for number in (1, 2, 3):
+        contract = desk.executing(customer={"id": f"C-{number}", "name": f"客户{number}"})
+        desk.ok(contract, "ship", "wang.fang", {"amount": "100.00"})
+    client = signed_in("zhao.qiang")
+    first = client.get("/receivables/aging").text
+    assert "C-1" in first and "C-2" in first and "C-3" not in first
+    assert "¥300.00" in first  # the total of all three
+    after = re.search(r'href="(/receivables/aging\?[^"]*offset=2[^"]*)"', first)
+    assert after is not None
+    second = client.get(after[1].replace("&amp;", "&")).text
+    assert "C-3" in second and "C-1" not in second
+    export = client.get("/receivables/aging", params={"format": "csv"}).text
+    assert all(f"C-{number}" in export for number in (1, 2, 3))

@@ -4,8 +4,10 @@ forms, and a message left by the last form posted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -21,6 +23,16 @@ from web.session import csrf_token
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["money"] = formats.money
 templates.env.filters["day"] = formats.day
+
+
+def linker(path: str, asked: dict[str, str]) -> Callable[..., str]:
+    """Links to `path` with the page's query as asked, changed as given (a sort, a page)."""
+
+    def link(**changes: Any) -> str:
+        merged = {**asked, **{key: str(value) for key, value in changes.items()}}
+        return f"{path}?" + urlencode({k: v for k, v in merged.items() if v not in ("", "None")})
+
+    return link
 
 
 def language(request: Request) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,7 +21,7 @@ from domain.idempotency import Replayed
 from projections.contract_reports import ORDERS
 from web.forms import FORM, read, refusal_field
 from web.i18n import catalogue
-from web.render import done, language, page
+from web.render import done, language, linker, page
 from web.session import Posted, Visitor, form_once
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +54,7 @@ def ledger(request: Request, user: Visitor, views: Views) -> Response:
         return export(shown, (*COLUMNS, *FIGURES), set(FIGURES), asked["format"], "ledger")
     return page(
         request, "contracts.html", user, rows=shown, total=total, offset=offset, limit=PAGE,
-        asked=asked, states=STATES, order=order, link=lambda **changes: _link(asked, changes),
+        asked=asked, states=STATES, order=order, link=linker("/contracts", asked),
     )  # fmt: skip
 
 
@@ -67,11 +66,6 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         "collected": money_from_cents(row["collected"]),
         "receivable": money_from_cents(row["shipped"] - row["collected"]),
     }
-
-
-def _link(asked: dict[str, str], changes: dict[str, Any]) -> str:
-    merged = {**asked, **{key: str(value) for key, value in changes.items()}}
-    return "/contracts?" + urlencode({k: v for k, v in merged.items() if v not in ("", "None")})
 
 
 @router.get("/contracts/new")

@@ -18,15 +18,24 @@ from api.books import Books, books_for
 from api.dependencies import Application, Views
 from domain.contracts.terms import DEFAULT_CURRENCY
 from domain.errors import InvalidInputError
-from projections.receivables_reports import BUCKETS
+from projections.receivables_figures import BUCKETS
 from web import formats
 from web.charts import RISING, bars
 from web.i18n import catalogue
-from web.render import language, page
+from web.render import language, linker, page
 from web.session import Visitor
 
 router = APIRouter(include_in_schema=False)
 FILES = ("csv", "xlsx")
+PAGE = 100  # customers a report page shows: a screenful to read, not thousands
+
+
+def _shown(asked: dict[str, str]) -> tuple[slice, int]:
+    """The customers a page shows, and the first one's place; an export holds them all."""
+    if asked.get("format") in FILES:
+        return report_bodies.EVERY_ROW, 0
+    offset = int(asked["offset"]) if asked.get("offset", "").isdigit() else 0
+    return slice(offset, offset + PAGE), offset
 
 
 def _asked(request: Request) -> dict[str, str]:
@@ -59,20 +68,26 @@ def _day(text: str | None, fallback: date) -> date:
 def statement(request: Request, user: Visitor, app: Application, views: Views) -> Response:
     asked = _asked(request)
     month = asked.get("month") or app.today().strftime("%Y-%m")
+    shown, offset = _shown(asked)
     body = report_bodies.statement(
-        views, _books(user, asked, app.timezone), month, asked.get("customer_id")
+        views, _books(user, asked, app.timezone), month, asked.get("customer_id"), shown
     )
     if asked.get("format") in FILES:
         return report_bodies.as_file(body, "statement", asked["format"])
-    return page(request, "statement.html", user, body=body, asked=asked | {"month": month})
+    asked = asked | {"month": month}
+    return page(
+        request, "statement.html", user, body=body, asked=asked, offset=offset, limit=PAGE,
+        link=linker("/receivables/statement", asked),
+    )  # fmt: skip
 
 
 @router.get("/receivables/aging")
 def aging(request: Request, user: Visitor, app: Application, views: Views) -> Response:
     asked = _asked(request)
     as_of = _day(asked.get("as_of"), app.today())
+    shown, offset = _shown(asked)
     body = report_bodies.aging(
-        views, _books(user, asked, app.timezone), as_of, asked.get("customer_id")
+        views, _books(user, asked, app.timezone), as_of, asked.get("customer_id"), shown
     )
     if asked.get("format") in FILES:
         return report_bodies.as_file(body, "aging", asked["format"])
@@ -84,7 +99,10 @@ def aging(request: Request, user: Visitor, app: Application, views: Views) -> Re
         RISING,
     )  # fmt: skip
     asked = asked | {"as_of": as_of.isoformat()}
-    return page(request, "aging.html", user, body=body, asked=asked, chart=chart, buckets=BUCKETS)
+    return page(
+        request, "aging.html", user, body=body, asked=asked, chart=chart, buckets=BUCKETS,
+        offset=offset, limit=PAGE, link=linker("/receivables/aging", asked),
+    )  # fmt: skip
 
 
 @router.get("/receivables/aging/{customer_id}")
