@@ -263,3 +263,13 @@ def test_a_report_page_shows_a_page_of_customers_and_its_export_holds_them_all(
     assert "C-3" in second and "C-1" not in second
     export = client.get("/receivables/aging", params={"format": "csv"}).text
     assert all(f"C-{number}" in export for number in (1, 2, 3))
+
+
+def test_a_customers_aging_drill_down_lists_its_unpaid_shipments(
+    desk: Desk, signed_in: Pages
+) -> None:
+    contract = desk.executing(customer={"id": "C-9", "name": "客户9"})
+    desk.ok(contract, "ship", "wang.fang", {"amount": "100.00"})
+    page = signed_in("zhao.qiang").get("/receivables/aging/C-9")
+    assert page.status_code == 200, page.text
+    assert contract["number"] in page.text and "¥100.00" in page.text
