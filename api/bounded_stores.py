@@ -8,6 +8,7 @@ Here a read is tried again only while its first try's timeout has not run out. A
 tried once: after a lost connection nobody knows whether it committed, and running the
 command again could record it twice; the client decides, and `Idempotency-Key` makes its
 retry safe.
+Processes starting together on a new database create the library's tables in turn.
 
 SQLite: one writer at a time in a process; the others, and readers behind them, queue for
 a turn (5 s by default) before SQLite's own wait for its lock (the timeout). A request may
@@ -26,10 +27,13 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
+    PostgresDatastore,
     PostgresFactory,
     PostgresTrackingRecorder,
 )
 from eventsourcing.sqlite import SQLiteFactory
+
+from projections.store import tables_in_turn
 
 PAUSE = 0.05  # seconds between tries of a read
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,14 +63,24 @@ def writes_once(method: F) -> F:
     return method.__wrapped__  # type: ignore[attr-defined,no-any-return]
 
 
-class BoundedAggregateRecorder(PostgresAggregateRecorder):
+class TablesInTurn:
+    """The library's tables created one process at a time (see `tables_in_turn`)."""
+
+    datastore: PostgresDatastore
+
+    def create_table(self) -> None:
+        with tables_in_turn(self.datastore):
+            super().create_table()  # type: ignore[misc]
+
+
+class BoundedAggregateRecorder(TablesInTurn, PostgresAggregateRecorder):
     """Snapshots."""
 
     insert_events = writes_once(PostgresAggregateRecorder.insert_events)
     select_events = reads_within_timeout(PostgresAggregateRecorder.select_events)
 
 
-class BoundedApplicationRecorder(PostgresApplicationRecorder):
+class BoundedApplicationRecorder(TablesInTurn, PostgresApplicationRecorder):
     """Events and the notification log."""
 
     insert_events = writes_once(PostgresApplicationRecorder.insert_events)
@@ -75,7 +89,7 @@ class BoundedApplicationRecorder(PostgresApplicationRecorder):
     max_notification_id = reads_within_timeout(PostgresApplicationRecorder.max_notification_id)
 
 
-class BoundedTrackingRecorder(PostgresTrackingRecorder):
+class BoundedTrackingRecorder(TablesInTurn, PostgresTrackingRecorder):
     """The read models' positions."""
 
     insert_tracking = writes_once(PostgresTrackingRecorder.insert_tracking)

@@ -179,7 +179,7 @@ def _projections_rebuild(args: argparse.Namespace) -> int:
 
 def _projections_run(args: argparse.Namespace) -> int:
     with _projections() as views:
-        signal.signal(signal.SIGTERM, lambda *_: views.stop())
+        signal.signal(signal.SIGTERM, lambda *_: views.interrupt())
         print("applying events; Ctrl-C to stop", file=sys.stderr)
         with suppress(KeyboardInterrupt):
             views.run(side_by_side=True)

@@ -4,8 +4,8 @@ every view has one writer however many processes answer requests.
 
 The API processes are uvicorn's own workers, each building its app from the environment
 (`api.app:create_app`) with the views external. The store's tables and the views are created
-here once before any of them starts: PostgreSQL's `CREATE TABLE IF NOT EXISTS` run by
-several sessions at once on a fresh schema can fail with a duplicate key.
+here once before any of them starts, so that they need not wait for each other's turn to
+create them (`projections.store.tables_in_turn`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.chain import GENESIS, chained
-from projections.store import ViewStore
+from projections.store import TABLES, ViewStore
 from projections.view import recorded
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class AccessRegister:
         self.store = store
         self.table = store.table("access_register")
         with store.writing() as writer:
+            writer.take_turn(TABLES)  # API processes start together (`serve --workers`)
             writer.execute(
                 f"""CREATE TABLE IF NOT EXISTS {self.table} (
                     seq BIGINT PRIMARY KEY, at TEXT NOT NULL, user_id TEXT NOT NULL,

@@ -48,19 +48,25 @@ class Projector:
     def position(self) -> int:
         return self.view.store.position(self.view.key)
 
-    def catch_up(self, until: int | None = None, done: Callable[[int], None] | None = None) -> int:
+    def catch_up(
+        self,
+        until: int | None = None,
+        done: Callable[[int], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
         """Apply every event after the view's position up to `until` (default: the head now),
-        or up to the event it cannot apply; returns the position. `done` hears how many log
-        positions each batch covered.
+        or up to the event it cannot apply, or until `stop` is set (checked between
+        batches, so that a worker with a long backlog ends promptly when told to); returns
+        the position. `done` hears how many log positions each batch covered.
 
         The database selects only the events the view reads, so a batch may cover many
         more positions than it holds. Positions up to the head are final when read: the
         library's recorders assign and commit positions in order (a table lock on
         PostgreSQL), so a later commit never fills a gap behind the head."""
         with self._lock, reading_ahead(self.app, self.view.topics, self.batch_size) as log:
-            stop = (self.app.recorder.max_notification_id() or 0) if until is None else until
+            end = (self.app.recorder.max_notification_id() or 0) if until is None else until
             position = self.position
-            while position < (limit := self._limit(stop)):
+            while position < (limit := self._limit(end)) and not (stop and stop.is_set()):
                 batch = log.read(position, limit)
                 moved = self._apply_or_isolate(batch.entries, position, batch.reached)
                 if done is not None and moved > position:
@@ -70,8 +76,8 @@ class Projector:
                 position = moved
             return position
 
-    def _limit(self, stop: int) -> int:
-        return stop if self.stuck is None else min(stop, self.stuck.position - 1)
+    def _limit(self, end: int) -> int:
+        return end if self.stuck is None else min(end, self.stuck.position - 1)
 
     def _apply_or_isolate(self, entries: Sequence[Entry], position: int, reached: int) -> int:
         try:

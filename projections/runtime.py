@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 from eventsourcing.application import Application
@@ -33,6 +33,10 @@ from projections.tree import TreeView
 from projections.view import View
 
 SETTLE_SECONDS = 0.1
+# The loop waits for a pass in waits this short: a signal may reach the process through any
+# of its threads, and Python runs the handler (SIGTERM's `interrupt`) only when the main
+# thread next wakes; waiting without a timeout, it could wait for a whole backlog.
+SIGNAL_SECONDS = 0.2
 FIRST_PAUSE, LONGEST_PAUSE = 0.1, 5.0  # seconds between tries while the store is away
 
 logger = logging.getLogger(__name__)
@@ -153,7 +157,11 @@ class Projections:
             while not self._stop.is_set():
                 started = time.monotonic()
                 try:
-                    for done in [pool.submit(p.catch_up) for p in self.projectors.values()]:
+                    projectors = self.projectors.values()
+                    passes = [pool.submit(p.catch_up, stop=self._stop) for p in projectors]
+                    while wait(passes, timeout=SIGNAL_SECONDS).not_done:
+                        pass
+                    for done in passes:
                         done.result()
                 except UNAVAILABLE as error:
                     self.trouble = error
@@ -173,15 +181,22 @@ class Projections:
             self.failure = error  # shown by health; a restart resumes from the positions
             raise
         finally:
+            self.interrupt()  # Ctrl-C, or a bug: the other views' batches end too
             pool.shutdown()
 
     def start(self) -> None:
         """Run in a background thread of this process (the default deployment)."""
         self._spawn(self.run)
 
-    def stop(self) -> None:
+    def interrupt(self) -> None:
+        """Ask `run` to return after the batches in hand. Only sets flags, so a signal
+        handler may call it: closing the store there would pull it from under those
+        batches."""
         self._stop.set()
         self._news.set()
+
+    def stop(self) -> None:
+        self.interrupt()
         for thread in self._threads:
             thread.join(timeout=10)
         self.store.close()

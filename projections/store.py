@@ -20,6 +20,24 @@ from projections.signed_note import Signer
 from projections.text_cipher import TextCipher
 
 Row = dict[str, Any]
+TABLES = "(tables)"  # the turn taken to create tables: no view has this name
+TURN = "hashtext(%s)"  # the advisory lock's key: a name within the schema
+
+
+@contextmanager
+def tables_in_turn(datastore: Any) -> Iterator[None]:
+    """Create tables while holding `TABLES` in the datastore's schema, on a connection of
+    its own: processes that start together on a new database take turns.
+    `CREATE ... IF NOT EXISTS` does not hold against a concurrent creator ("tuple
+    concurrently updated"), and the library checks for its tracking table before it
+    creates it; either ended a `projections run` worker at start."""
+    with datastore.get_connection() as connection:
+        key = (f"{datastore.schema}.{TABLES}",)
+        connection.execute(f"SELECT pg_advisory_lock({TURN})", key)
+        try:
+            yield
+        finally:
+            connection.execute(f"SELECT pg_advisory_unlock({TURN})", key)
 
 
 class Writer:
@@ -88,10 +106,7 @@ class Writer:
         makes writers of one view take turns, and the position is read after it; SQLite
         has one writer at a time, and a transaction that read a position another writer has
         since moved cannot write (SQLITE_BUSY_SNAPSHOT): the batch is tried again."""
-        if self.store.is_postgres:
-            self.cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", (self.store.lock_name(view),)
-            )
+        self.take_turn(view)
         self.cursor.execute(
             self.store.dialect_sql(
                 f"SELECT MAX(notification_id) AS position FROM {self.store.tracking_table} "
@@ -100,6 +115,14 @@ class Writer:
             (view,),
         )
         return int(self.cursor.fetchone()["position"] or 0)
+
+    def take_turn(self, name: str) -> None:
+        """Wait for `name` and hold it to the end of this transaction (on PostgreSQL: an
+        advisory lock; SQLite has one writer at a time anyway). Writers of one view take
+        turns on its name, creators of tables on `TABLES`."""
+        if self.store.is_postgres:
+            key = (f"{self.store.schema}.{name}",)
+            self.cursor.execute(f"SELECT pg_advisory_xact_lock({TURN})", key)
 
     def passed(self, view: str, position: int) -> None:
         """The view has applied the log up to `position`: an event it once stopped before
@@ -180,6 +203,7 @@ class ViewStore:
         store.signer = Signer.parse(signing_key) if signing_key else None
         store.recorder.create_table()
         with store.writing() as writer:
+            writer.take_turn(TABLES)  # as the library's tables were made
             writer.execute(
                 f"CREATE TABLE IF NOT EXISTS {store.catalogue} (view TEXT PRIMARY KEY, "
                 "version INTEGER NOT NULL, stuck_at BIGINT, failure TEXT)"
@@ -209,9 +233,6 @@ class ViewStore:
     @property
     def tracking_table(self) -> str:
         return self.table(getattr(self.recorder, "tracking_table_name", "tracking"))
-
-    def lock_name(self, view: str) -> str:
-        return f"{self.schema or ''}.{view}"
 
     def dialect_sql(self, sql: str) -> str:
         """Statements are written with `?` placeholders; psycopg wants `%s`."""

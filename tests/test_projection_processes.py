@@ -1,6 +1,8 @@
 """Projections as separate processes (SPEC §9 scale-out): a worker killed mid-batch resumes
-from its tracking position and ends identical to a rebuild; an API that leaves projecting to
-workers still reads its own writes; the rebuild command reports and switches."""
+from its tracking position and ends identical to a rebuild; one told to stop does so after
+the batch in hand, however long its backlog; processes starting together on a new database
+all start; an API that leaves projecting to workers still reads its own writes; the rebuild
+command reports and switches."""
 
 from __future__ import annotations
 
@@ -8,19 +10,25 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from eventsourcing.application import Application
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
 from api.storage import open_application
 from api.users import UserDirectory
+from projections.access_register import AccessRegister
 from projections.rebuild import rebuild
 from projections.runtime import Projections
 from tests.desk import Desk
+from tests.postgres_server import create_schema
 from tests.receivables_history import attempt, executing_contract
 
 WORKER = [sys.executable, "-m", "api.cli", "projections", "run"]
@@ -41,15 +49,21 @@ def wait_until(condition, seconds: float = 60) -> None:  # type: ignore[no-untyp
         time.sleep(0.005)
 
 
-def test_a_worker_killed_mid_batch_resumes_and_matches_a_rebuild(
-    durable_url: str, users_file: Path
-) -> None:
+def a_backlog(durable_url: str, users_file: Path) -> Application:  # type: ignore[type-arg]
+    """A store holding 60 contracts with shipments and payments, none applied to the views."""
     app = open_application(Settings(database_url=durable_url, users_file=users_file))
     for n in range(60):
         contract_id = executing_contract(app, f"C{n % 7}", "li.lei")
         for day in (3, 40, 95):
             attempt(app, ("ship", contract_id, Decimal("1000.00"), day))
             attempt(app, ("pay", contract_id, Decimal("700.00"), day + 10))
+    return app
+
+
+def test_a_worker_killed_mid_batch_resumes_and_matches_a_rebuild(
+    durable_url: str, users_file: Path
+) -> None:
+    app = a_backlog(durable_url, users_file)
     views = Projections(app, inline=False)
     head = views.head()
     env = worker_env(durable_url, users_file, batch=5)
@@ -70,6 +84,47 @@ def test_a_worker_killed_mid_batch_resumes_and_matches_a_rebuild(
         assert result.identical, result.differences
     views.stop()
     app.close()
+
+
+def test_a_worker_told_to_stop_ends_after_the_batch_in_hand(
+    durable_url: str, users_file: Path
+) -> None:
+    """SIGTERM (docker stop, `serve --workers`) ends a worker within its grace period, not
+    when its backlog is done; what it applied stands and is resumed from."""
+    app = a_backlog(durable_url, users_file)
+    views = Projections(app, inline=False)
+    worker = subprocess.Popen(WORKER, env=worker_env(durable_url, users_file, batch=1))
+    wait_until(lambda: views.projectors["receivables"].position > 0)
+    worker.terminate()
+    assert worker.wait(timeout=10) == 0
+    stopped_at = {name: projector.position for name, projector in views.projectors.items()}
+    assert stopped_at["receivables"] < views.head(), "it should have stopped part way"
+    time.sleep(0.5)
+    assert {name: p.position for name, p in views.projectors.items()} == stopped_at
+    views.stop()
+    app.close()
+
+
+@pytest.mark.postgres
+def test_processes_starting_together_on_a_new_database_all_start(
+    postgres_database: str, users_file: Path
+) -> None:
+    """PostgreSQL's CREATE ... IF NOT EXISTS fails against a concurrent creator ("tuple
+    concurrently updated", "type ... already exists"), and the library's tracking table is
+    checked for before it is made: starting processes create the tables in turn."""
+    url, starting = create_schema(postgres_database), threading.Barrier(6)
+
+    def start() -> None:
+        starting.wait()
+        app = open_application(Settings(database_url=url, users_file=users_file))
+        views = Projections(app, inline=False)
+        AccessRegister(views.store).stop()  # as an API process starts
+        views.stop()
+        app.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        for started in [pool.submit(start) for _ in range(6)]:
+            started.result()
 
 
 def test_an_api_without_inline_projections_still_reads_its_writes(
