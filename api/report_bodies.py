@@ -149,12 +149,16 @@ def performance(views: Projections, books: Books, period: str, today: date) -> d
     }
 
 
-def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
-    """The caller's steps, and those of roles lent to them today (SPEC §2.2)."""
+def inbox(
+    views: Projections, actor: Actor, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """The caller's steps, and those of roles lent to them today (SPEC §2.2): `limit` of
+    them from `offset` (all by default), and how many there are."""
     views.refresh("ledger")
     now = datetime.now(UTC)
+    rows, total = views.contracts.inbox(actor, limit, offset)
     items = []
-    for row in views.contracts.inbox(actor):
+    for row in rows:
         submitted_at = datetime.fromisoformat(row["submitted_at"])
         items.append({
             "contract_id": row["contract_id"],
@@ -171,7 +175,7 @@ def inbox(views: Projections, actor: Actor) -> dict[str, Any]:
             "submitted_at": submitted_at,
             "hours_waiting": round((now - submitted_at).total_seconds() / 3600, 2),
         })  # fmt: skip
-    return {"items": items}
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def _money_or_none(cents: int | None) -> str | None:

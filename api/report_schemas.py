@@ -90,6 +90,9 @@ class InboxItem(BaseModel):
 
 class Inbox(BaseModel):
     items: list[InboxItem]
+    total: int  # steps waiting for the caller, on every page
+    limit: int | None  # none: every step at once
+    offset: int
 
 
 class CountAndAmount(BaseModel):

@@ -61,7 +61,8 @@ def http_reads(base_url: str, tokens: dict[str, str]) -> dict[str, dict[str, flo
         "aging, one customer": (f"/api/receivables/aging?customer_id={CUSTOMER}", finance),
         "ledger search, text": (f"/api/contracts?q={quote('客户00042')}", finance),
         "ledger search, customer": (f"/api/contracts?customer_id={CUSTOMER}", finance),
-        "approval inbox": ("/api/approvals/inbox", manager),
+        "approval inbox, a page of 50": ("/api/approvals/inbox?limit=50", manager),
+        "approval inbox, every step at once": ("/api/approvals/inbox", manager),
     }
     figures = {
         name: rounds_of(lambda p=path, t=token: _get(base_url + p, t), SAMPLES["fast"])

@@ -135,12 +135,23 @@ class ContractReports:
                     row[column] = self.ledger.reveal(row[column])
         return rows
 
-    def inbox(self, actor: Actor) -> list[dict[str, Any]]:
+    def inbox(
+        self, actor: Actor, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[dict[str, Any]], int]:
         """Steps the actor may grant now, of review rounds and of pending amendments,
         the longest waiting first; and those of each role lent to them today, to decide on
-        the delegator's behalf (SPEC §2.2)."""
+        the delegator's behalf (SPEC §2.2). `limit` of them from `offset` (all by default),
+        and how many there are."""
         query = self.ledger.pending.waiting_for(actor)
-        return [] if query is None else self._ledger_rows(query.clause, query.params)
+        if query is None:
+            return [], 0
+        if limit is None:
+            rows = self._ledger_rows(query.clause, query.params)
+            return rows[offset:], len(rows)
+        paged = f"{query.clause} LIMIT ? OFFSET ?"
+        rows = self._ledger_rows(paged, [*query.params, limit, offset])
+        counted = self.ledger.rows(f"SELECT COUNT(*) AS n FROM ({query.clause}) q", query.params)
+        return rows, int(counted[0]["n"])
 
     def performance(self, first: date, last: date, as_of: date, scope: Scope) -> dict[str, Any]:
         """Counts and amounts signed, shipped and collected per month of [first, last], and

@@ -126,9 +126,14 @@ def test_the_inbox_offers_what_the_rules_allow(fresh_url: Callable[[], str]) -> 
             for user in USERS:
                 lent = views.views["delegations"].received(user, app.today())  # type: ignore[attr-defined]
                 who = actor(user).with_loans(lent)
+                rows, total = views.contracts.inbox(who)
                 inbox = [(row["contract_id"], row["kind"], row["step"], row["on_behalf_of"])
-                         for row in views.contracts.inbox(who)]  # fmt: skip
+                         for row in rows]  # fmt: skip
                 assert inbox == expected_inbox(app, ids, who), user
+                assert total == len(rows)
+                pages = [views.contracts.inbox(who, 2, offset) for offset in range(0, total, 2)]
+                assert [row for page, _ in pages for row in page] == rows, "pages of two"
+                assert all(counted == total for _, counted in pages)
         finally:
             views.stop()
             app.close()

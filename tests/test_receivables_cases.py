@@ -278,6 +278,22 @@ def test_reports_reflect_a_write_at_once(desk: Desk) -> None:
         )
 
 
+def test_the_inbox_comes_whole_or_a_page_at_a_time(desk: Desk) -> None:
+    ids = [desk.submitted()["id"] for _ in range(3)]
+    whole = report(desk, "approvals/inbox", by="chen.jing")
+    assert [i["contract_id"] for i in whole["items"]] == ids  # the longest waiting first
+    assert (whole["total"], whole["limit"], whole["offset"]) == (3, None, 0)
+    page = report(desk, "approvals/inbox", by="chen.jing", limit="2", offset="1")
+    assert [i["contract_id"] for i in page["items"]] == ids[1:]
+    assert (page["total"], page["limit"], page["offset"]) == (3, 2, 1)
+    for refused in ({"limit": "0"}, {"limit": "501"}, {"offset": "-1"}, {"limit": "x"}):
+        response = desk.client.get(
+            "/api/approvals/inbox", params=refused, headers=desk.as_user("chen.jing")
+        )
+        assert response.status_code == 422, refused
+        assert response.json()["code"] == "invalid_input"
+
+
 def test_the_inbox_offers_what_the_caller_may_grant(desk: Desk) -> None:
     first = desk.submitted()
     second = desk.submitted(amount="300000.00")

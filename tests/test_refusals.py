@@ -141,7 +141,7 @@ def test_moments_before_2000_or_without_an_offset_are_refused(desk: Desk, as_of:
         ("/api/contracts", {"number": "HT-2026-000001"}),
         ("/api/receivables/aging", {"format": "xlsx", "page": "2"}),
         ("/api/reports/performance", {"owner": "li.lei"}),
-        ("/api/approvals/inbox", {"limit": "5"}),
+        ("/api/approvals/inbox", {"page": "2"}),
         ("/api/health", {"verbose": "1"}),
     ],
 )

@@ -265,6 +265,21 @@ def test_a_report_page_shows_a_page_of_customers_and_its_export_holds_them_all(
     assert all(f"C-{number}" in export for number in (1, 2, 3))
 
 
+def test_the_inbox_page_shows_the_longest_waiting_steps_a_page_at_a_time(
+    desk: Desk, signed_in: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("web.routes.inbox.PAGE", 2)
+    numbers = [desk.submitted()["number"] for _ in range(3)]
+    client = signed_in("chen.jing")
+    first = client.get("/inbox").text
+    assert numbers[0] in first and numbers[1] in first and numbers[2] not in first
+    assert '<span class="count">3</span>' in first  # every step waiting, not the page's
+    after = re.search(r'href="(/inbox\?[^"]*offset=2[^"]*)"', first)
+    assert after is not None
+    second = client.get(after[1].replace("&amp;", "&")).text
+    assert numbers[2] in second and numbers[0] not in second
+
+
 def test_a_customers_aging_drill_down_lists_its_unpaid_shipments(
     desk: Desk, signed_in: Pages
 ) -> None:

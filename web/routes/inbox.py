@@ -10,15 +10,23 @@ from fastapi.responses import Response
 
 from api import report_bodies
 from api.dependencies import Application, Views, with_loans
-from web.render import page
+from web.render import linker, page
 from web.session import Visitor
 
 router = APIRouter(include_in_schema=False)
 
 
+PAGE = 50  # steps a page shows, the longest waiting first
+
+
 @router.get("/inbox")
 def inbox(request: Request, user: Visitor, app: Application, views: Views) -> Response:
-    items = report_bodies.inbox(views, with_loans(app, views, user.actor))["items"]
-    for item in items:
+    asked = {key: value for key, value in request.query_params.items() if value}
+    offset = int(asked["offset"]) if asked.get("offset", "").isdigit() else 0
+    body = report_bodies.inbox(views, with_loans(app, views, user.actor), PAGE, offset)
+    for item in body["items"]:
         item["once"] = secrets.token_urlsafe(16)
-    return page(request, "inbox.html", user, items=items)
+    return page(
+        request, "inbox.html", user, items=body["items"], total=body["total"], offset=offset,
+        limit=PAGE, link=linker("/inbox", asked),
+    )  # fmt: skip
