@@ -150,8 +150,9 @@ class ContractReports:
             return rows[offset:], len(rows)
         paged = f"{query.clause} LIMIT ? OFFSET ?"
         rows = self._ledger_rows(paged, [*query.params, limit, offset])
-        counted = self.ledger.rows(f"SELECT COUNT(*) AS n FROM ({query.clause}) q", query.params)
-        return rows, int(counted[0]["n"])
+        count = self.ledger.pending.count_for(actor)
+        assert count is not None  # as `query` is not
+        return rows, int(self.ledger.rows(count.clause, count.params)[0]["n"])
 
     def performance(self, first: date, last: date, as_of: date, scope: Scope) -> dict[str, Any]:
         """Counts and amounts signed, shipped and collected per month of [first, last], and

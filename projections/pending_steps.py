@@ -67,16 +67,13 @@ class PendingSteps:
     def waiting_for(self, actor: Actor) -> Sql | None:
         """Ledger rows, one per step `actor` may grant now (None: no step is theirs), oldest
         first: as themselves, or for the first delegator whose lent role allows it."""
-        ways = [
-            (self._may_grant(steps, {decider.id, delegator} - {None}), delegator)
-            for decider, delegator in deciders(actor)
-            if (steps := [step for step, role in STEP_ROLES.items() if decider.has(role)])
-        ]
+        ways = self._ways(actor)
         if not ways:
             return None
         *firsts, (_, last) = ways  # the last way is the one left when the others are not
         whens = " ".join(f"WHEN {may.clause} THEN CAST(? AS TEXT)" for may, _ in firsts)
         on_behalf_of = f"CASE {whens} ELSE CAST(? AS TEXT) END" if firsts else "CAST(? AS TEXT)"
+        allowed = _any(ways)
         return Sql(
             f"""SELECT l.contract_id, l.number, l.title, l.customer_id, l.customer_name,
                     l.amount, l.currency, p.kind, p.step, p.submitted_at,
@@ -84,14 +81,33 @@ class PendingSteps:
                 FROM {self.table} p JOIN {self.t("ledger")} l ON l.contract_id = p.contract_id
                 LEFT JOIN {self.t("ledger_amendments")} a
                     ON p.kind = 'amendment' AND a.contract_id = p.contract_id
-                WHERE {" OR ".join(f"({may.clause})" for may, _ in ways)}
+                WHERE {allowed.clause}
                 ORDER BY p.submitted_at, p.position, p.ordinal""",
             [
                 *(param for may, delegator in firsts for param in (*may.params, delegator)),
                 last,
-                *(param for may, _ in ways for param in may.params),
+                *allowed.params,
             ],
         )
+
+    def count_for(self, actor: Actor) -> Sql | None:
+        """How many steps `actor` may grant now: the steps alone, without the ledger rows
+        that `waiting_for` joins to them (a page reads 50 of those; a count, all)."""
+        ways = self._ways(actor)
+        if not ways:
+            return None
+        allowed = _any(ways)
+        count = f"SELECT COUNT(*) AS n FROM {self.table} p WHERE {allowed.clause}"
+        return Sql(count, allowed.params)
+
+    def _ways(self, actor: Actor) -> list[tuple[Sql, str | None]]:
+        """Each way `actor` may decide (as themselves, or for a delegator): the steps it
+        allows, and on whose behalf."""
+        return [
+            (self._may_grant(steps, {decider.id, delegator} - {None}), delegator)
+            for decider, delegator in deciders(actor)
+            if (steps := [step for step, role in STEP_ROLES.items() if decider.has(role)])
+        ]
 
     def _may_grant(self, steps: list[str], people: set[str]) -> Sql:
         """The rule of `policy.step_refusal`, granting, as SQL on a pending step `p`: the
@@ -116,3 +132,11 @@ class PendingSteps:
 
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+def _any(ways: list[tuple[Sql, str | None]]) -> Sql:
+    """A pending step `p` that one of the ways allows."""
+    return Sql(
+        " OR ".join(f"({may.clause})" for may, _ in ways),
+        [param for may, _ in ways for param in may.params],
+    )
