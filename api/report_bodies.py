@@ -41,14 +41,7 @@ def statement(
     first, last = month_bounds(month)
     views.refresh("receivables")
     rows = views.receivables.statement(first, last, replace(books.scope, customer_id=customer_id))
-    return {
-        "month": month,
-        "known_at": books.known_at,
-        "currency": books.currency,
-        "customers": _with_names(views, rows[shown], STATEMENT_FIGURES, books),
-        "count": len(rows),
-        "totals": _totals(rows, STATEMENT_FIGURES),
-    }
+    return {"month": month, **_by_customer(views, books, rows, STATEMENT_FIGURES, shown)}
 
 
 def aging(
@@ -61,13 +54,23 @@ def aging(
     """Aging as of a day; `shown`: the customers a page shows (totals count them all)."""
     views.refresh("receivables")
     rows = views.receivables.aging(as_of, replace(books.scope, customer_id=customer_id))
+    return {"as_of": as_of, **_by_customer(views, books, rows, AGING_FIGURES, shown)}
+
+
+def _by_customer(
+    views: Projections,
+    books: Books,
+    rows: list[dict[str, Any]],
+    figures: tuple[str, ...],
+    shown: slice,
+) -> dict[str, Any]:
+    """A report of a row per customer: the rows `shown`, named; the totals of them all."""
     return {
-        "as_of": as_of,
         "known_at": books.known_at,
         "currency": books.currency,
-        "customers": _with_names(views, rows[shown], AGING_FIGURES, books),
+        "customers": _with_names(views, rows[shown], figures, books),
         "count": len(rows),
-        "totals": _totals(rows, AGING_FIGURES),
+        "totals": _totals(rows, figures),
     }
 
 

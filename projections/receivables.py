@@ -16,10 +16,9 @@ from typing import Any
 from domain.contracts.contract import Contract
 from domain.customers.customer import Customer
 from projections.receivable_positions import Account, Shipment
-from projections.store import AggregateWriter, Writer
+from projections.store import AggregateWriter, Writer, chunks
 from projections.view import Handler, View, cents, recorded
 
-CHUNK = 500  # contract ids per lookup: well inside every database's parameter limit
 CONTRACT_EVENTS = (
     Contract.Created,
     Contract.Revised,
@@ -162,8 +161,7 @@ class ReceivablesView(View):
     def _accounts(self, writer: Writer, contract_ids: set[str]) -> dict[str, Account]:
         """The stored positions of contracts this batch touches and did not create."""
         accounts: dict[str, Account] = {}
-        ids = sorted(contract_ids)
-        for chunk in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        for chunk in chunks(sorted(contract_ids)):
             marks = ", ".join("?" * len(chunk))
             for row in writer.rows(
                 f"SELECT * FROM {self.t('rcv_contracts')} WHERE contract_id IN ({marks})", chunk

@@ -8,10 +8,11 @@ from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
-from projections.receivables import CHUNK, ReceivablesView
+from projections.receivables import ReceivablesView
 from projections.receivables_facts import FactReceivables
 from projections.receivables_figures import Receivables, Scope
 from projections.receivables_maintained import MaintainedReceivables
+from projections.store import chunks
 
 
 class ReceivablesReports:
@@ -37,8 +38,8 @@ class ReceivablesReports:
 
     def customer_names(self, customer_ids: Collection[str]) -> dict[str, str]:
         """The names of these customers, as reports show them (revealed if encrypted)."""
-        ids, names = sorted(set(customer_ids)), {}
-        for chunk in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        names = {}
+        for chunk in chunks(sorted(set(customer_ids))):
             rows = self.view.rows(
                 f"SELECT customer_id, customer_name FROM {self.view.t('rcv_customers')} "
                 f"WHERE customer_id IN ({', '.join('?' * len(chunk))})",

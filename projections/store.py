@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from eventsourcing.application import Application
@@ -20,8 +20,20 @@ from projections.signed_note import Signer
 from projections.text_cipher import TextCipher
 
 Row = dict[str, Any]
+T = TypeVar("T")
+CHUNK = 500  # parameters a statement takes at most: well inside every database's limit
 TABLES = "(tables)"  # the turn taken to create tables: no view has this name
 TURN = "hashtext(%s)"  # the advisory lock's key: a name within the schema
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`items` `size` at a time, for statements that take a parameter per item."""
+    return (items[i : i + size] for i in range(0, len(items), size))
+
+
+def _turn(schema: str | None, name: str) -> tuple[str]:
+    """The parameters of `TURN`: `name` within `schema`."""
+    return (f"{schema}.{name}",)
 
 
 @contextmanager
@@ -32,7 +44,7 @@ def tables_in_turn(datastore: Any) -> Iterator[None]:
     concurrently updated"), and the library checks for its tracking table before it
     creates it; either ended a `projections run` worker at start."""
     with datastore.get_connection() as connection:
-        key = (f"{datastore.schema}.{TABLES}",)
+        key = _turn(datastore.schema, TABLES)
         connection.execute(f"SELECT pg_advisory_lock({TURN})", key)
         try:
             yield
@@ -121,8 +133,9 @@ class Writer:
         advisory lock; SQLite has one writer at a time anyway). Writers of one view take
         turns on its name, creators of tables on `TABLES`."""
         if self.store.is_postgres:
-            key = (f"{self.store.schema}.{name}",)
-            self.cursor.execute(f"SELECT pg_advisory_xact_lock({TURN})", key)
+            self.cursor.execute(
+                f"SELECT pg_advisory_xact_lock({TURN})", _turn(self.store.schema, name)
+            )
 
     def passed(self, view: str, position: int) -> None:
         """The view has applied the log up to `position`: an event it once stopped before

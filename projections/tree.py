@@ -16,7 +16,7 @@ from domain.chain import canonical
 from projections import merkle
 from projections.merkle import Frontier, NodeKey
 from projections.signed_note import Checkpoint, Signer
-from projections.store import Writer
+from projections.store import Writer, chunks
 from projections.view import Handler, View
 
 DEFAULT_ORIGIN = "contractflow"
@@ -151,7 +151,7 @@ class TreeView(View):
                 leaves,
             ):
                 found[(0, int(row["leaf_index"]))] = bytes(row["hash"])
-        for chunk in (inner[i : i + 200] for i in range(0, len(inner), 200)):
+        for chunk in chunks(inner, 200):
             where = " OR ".join("(level = ? AND idx = ?)" for _ in chunk)
             params = [value for key in chunk for value in key]
             for row in rows(

@@ -25,6 +25,17 @@ templates.env.filters["money"] = formats.money
 templates.env.filters["day"] = formats.day
 
 
+def asked_of(request: Request) -> dict[str, str]:
+    """The page's query as asked: its parameters that hold something."""
+    return {key: value for key, value in request.query_params.items() if value}
+
+
+def place_asked(asked: dict[str, str], key: str = "offset") -> int:
+    """Where a paged page starts (`offset`, or the log's `after`): 0 unless a whole number
+    was asked."""
+    return int(asked[key]) if asked.get(key, "").isdigit() else 0
+
+
 def linker(path: str, asked: dict[str, str]) -> Callable[..., str]:
     """Links to `path` with the page's query as asked, changed as given (a sort, a page)."""
 

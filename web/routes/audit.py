@@ -14,7 +14,7 @@ from api.dependencies import Application, Views
 from domain.contracts.policy import authorize_audit
 from domain.errors import InvalidInputError
 from projections.access_register import AccessRegister
-from web.render import page
+from web.render import asked_of, page, place_asked
 from web.session import Posted, Visitor
 
 router = APIRouter(include_in_schema=False)
@@ -36,9 +36,9 @@ def _audit(
     request: Request, user: Any, app: Any, views: Any, verification: dict[str, Any] | None
 ) -> Response:
     authorize_audit(user.actor)
-    asked = {key: value for key, value in request.query_params.items() if value}
+    asked = asked_of(request)
     wanted = _filter(asked, app.timezone)
-    after = int(asked["after"]) if asked.get("after", "").isdigit() else 0
+    after = place_asked(asked, "after")
     events, next_after = audit_log.matching(app, after, PAGE, wanted)
     register: AccessRegister = request.app.state.access_register
     reads = register.search(

@@ -21,7 +21,7 @@ from domain.idempotency import Replayed
 from projections.contract_reports import ORDERS
 from web.forms import FORM, read, refusal_field
 from web.i18n import catalogue
-from web.render import done, language, linker, page
+from web.render import asked_of, done, language, linker, page, place_asked
 from web.session import Posted, Visitor, form_once
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +35,12 @@ LINES = 5  # empty line rows a new contract's form offers (more with its script)
 def ledger(request: Request, user: Visitor, views: Views) -> Response:
     """Filters of the API (`state`, `customer_id`, `owner`, `q`), an order, pages, exports."""
     authorize_ledger(user.actor)
-    asked = {key: value for key, value in request.query_params.items() if value}
+    asked = asked_of(request)
     filters = {key: asked.get(key) for key in ("state", "customer_id", "owner")}
     if user.actor.sees_own_contracts_only:
         filters["owner"] = user.id
     order = asked.get("sort", "position")
-    offset = int(asked["offset"]) if asked.get("offset", "").isdigit() else 0
+    offset = place_asked(asked)
     if filters["state"] not in (None, *STATES) or order not in ORDERS:
         raise InvalidInputError("unknown state or order")
     views.refresh("ledger")

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from api import report_bodies
 from api.dependencies import Application, Views, with_loans
-from web.render import linker, page
+from web.render import asked_of, linker, page, place_asked
 from web.session import Visitor
 
 router = APIRouter(include_in_schema=False)
@@ -21,8 +21,8 @@ PAGE = 50  # steps a page shows, the longest waiting first
 
 @router.get("/inbox")
 def inbox(request: Request, user: Visitor, app: Application, views: Views) -> Response:
-    asked = {key: value for key, value in request.query_params.items() if value}
-    offset = int(asked["offset"]) if asked.get("offset", "").isdigit() else 0
+    asked = asked_of(request)
+    offset = place_asked(asked)
     body = report_bodies.inbox(views, with_loans(app, views, user.actor), PAGE, offset)
     for item in body["items"]:
         item["once"] = secrets.token_urlsafe(16)

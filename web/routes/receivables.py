@@ -22,7 +22,7 @@ from projections.receivables_figures import BUCKETS
 from web import formats
 from web.charts import RISING, bars
 from web.i18n import catalogue
-from web.render import language, linker, page
+from web.render import asked_of, language, linker, page, place_asked
 from web.session import Visitor
 
 router = APIRouter(include_in_schema=False)
@@ -34,12 +34,8 @@ def _shown(asked: dict[str, str]) -> tuple[slice, int]:
     """The customers a page shows, and the first one's place; an export holds them all."""
     if asked.get("format") in FILES:
         return report_bodies.EVERY_ROW, 0
-    offset = int(asked["offset"]) if asked.get("offset", "").isdigit() else 0
+    offset = place_asked(asked)
     return slice(offset, offset + PAGE), offset
-
-
-def _asked(request: Request) -> dict[str, str]:
-    return {key: value for key, value in request.query_params.items() if value}
 
 
 def _books(user: Any, asked: dict[str, str], zone: ZoneInfo) -> Books:
@@ -66,7 +62,7 @@ def _day(text: str | None, fallback: date) -> date:
 
 @router.get("/receivables/statement")
 def statement(request: Request, user: Visitor, app: Application, views: Views) -> Response:
-    asked = _asked(request)
+    asked = asked_of(request)
     month = asked.get("month") or app.today().strftime("%Y-%m")
     shown, offset = _shown(asked)
     body = report_bodies.statement(
@@ -83,7 +79,7 @@ def statement(request: Request, user: Visitor, app: Application, views: Views) -
 
 @router.get("/receivables/aging")
 def aging(request: Request, user: Visitor, app: Application, views: Views) -> Response:
-    asked = _asked(request)
+    asked = asked_of(request)
     as_of = _day(asked.get("as_of"), app.today())
     shown, offset = _shown(asked)
     body = report_bodies.aging(
@@ -110,7 +106,7 @@ def customer_items(
     request: Request, customer_id: str, user: Visitor, app: Application, views: Views
 ) -> Response:
     """One customer's aging row, shipment by shipment, per contract."""
-    asked = _asked(request)
+    asked = asked_of(request)
     as_of = _day(asked.get("as_of"), app.today())
     body = report_bodies.open_items(views, _books(user, asked, app.timezone), as_of, customer_id)
     return page(request, "aging_customer.html", user, body=body, asked=asked)
@@ -118,7 +114,7 @@ def customer_items(
 
 @router.get("/receivables/collection-rate")
 def collection_rate(request: Request, user: Visitor, app: Application, views: Views) -> Response:
-    asked = _asked(request)
+    asked = asked_of(request)
     month = asked.get("month") or app.today().strftime("%Y-%m")
     body = report_bodies.collection_rate(views, _books(user, asked, app.timezone), month)
     if asked.get("format") in FILES:
